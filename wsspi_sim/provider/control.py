@@ -1,0 +1,441 @@
+"""Control entry points of the base provider: options, names, ioctls, network
+events, and the entry points the simulation does not model (WSAEOPNOTSUPP)."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from .. import states as S
+from ..constants import (
+    FALSE,
+    FIONBIO,
+    FIONREAD,
+    INVALID_SOCKET,
+    IPPROTO_TCP,
+    SIOCATMARK,
+    SO_ACCEPTCONN,
+    SO_BROADCAST,
+    SO_DEBUG,
+    SO_DONTLINGER,
+    SO_DONTROUTE,
+    SO_ERROR,
+    SO_EXCLUSIVEADDRUSE,
+    SO_KEEPALIVE,
+    SO_LINGER,
+    SO_OOBINLINE,
+    SO_PROTOCOL_INFOW,
+    SO_RCVBUF,
+    SO_RCVTIMEO,
+    SO_REUSEADDR,
+    SO_SNDBUF,
+    SO_SNDTIMEO,
+    SO_TYPE,
+    SOCKET_ERROR,
+    SOL_SOCKET,
+    TCP_NODELAY,
+)
+from ..errors import (
+    WSA_INVALID_HANDLE,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAENOPROTOOPT,
+    WSAENOTCONN,
+)
+from ..structs import WSANETWORKEVENTS, WSAOVERLAPPED
+from .catalog import resolve
+from .core import Ref, addr_size, check_int, encode_addr, get_in, put, readable, writable
+from .io import DataPath
+from .sock import Sock
+
+_I32 = struct.Struct("<i")
+_U32 = struct.Struct("<I")
+_H2 = struct.Struct("<HH")
+
+#: SOL_SOCKET options: name -> (size, settable).  SO_ACCEPTCONN, SO_TYPE,
+#: SO_PROTOCOL_INFOW are read-only (setting them is WSAENOPROTOOPT, W8).
+_SOL_OPTS: dict[int, tuple[int, bool]] = {
+    SO_DEBUG: (4, True),
+    SO_ACCEPTCONN: (4, False),
+    SO_REUSEADDR: (4, True),
+    SO_KEEPALIVE: (4, True),
+    SO_DONTROUTE: (4, True),
+    SO_BROADCAST: (4, True),
+    SO_LINGER: (4, True),
+    SO_OOBINLINE: (4, True),
+    SO_DONTLINGER: (4, True),
+    SO_EXCLUSIVEADDRUSE: (4, True),
+    SO_SNDBUF: (4, True),
+    SO_RCVBUF: (4, True),
+    SO_SNDTIMEO: (4, True),
+    SO_RCVTIMEO: (4, True),
+    SO_ERROR: (4, True),
+    SO_TYPE: (4, False),
+    SO_PROTOCOL_INFOW: (628, False),
+}
+
+_BOOL_ATTR = {
+    SO_DEBUG: "debug",
+    SO_REUSEADDR: "reuse",
+    SO_KEEPALIVE: "keepalive",
+    SO_DONTROUTE: "dontroute",
+    SO_BROADCAST: "broadcast",
+    SO_OOBINLINE: "oobinline",
+    SO_EXCLUSIVEADDRUSE: "exclusive",
+}
+
+
+class Control(DataPath):
+    """Options, names, ioctls and network events."""
+
+    # -- options ------------------------------------------------------------------
+    def WSPGetSockOpt(self, s: int, level: int, optname: int, optval: Any, optlen: Any, lpErrno: Any) -> int:
+        """Read an option (SPI-FACTS 3.6, 4.5 order; W11: a short optlen is
+        WSAEFAULT and is rewritten to the size needed)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        level = check_int(level, "level")
+        optname = check_int(optname, "optname")
+        if optval is None or optlen is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        if level == IPPROTO_TCP:
+            if not sock.stream or optname != TCP_NODELAY:
+                return self.fail(lpErrno, WSAENOPROTOOPT)
+            return self._put_opt(optval, optlen, _I32.pack(int(sock.nodelay)), lpErrno)
+        if level != SOL_SOCKET:
+            return self.fail(lpErrno, WSAEINVAL)
+        spec = _SOL_OPTS.get(optname)
+        if spec is None:
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        if optname in (SO_LINGER, SO_DONTLINGER) and not sock.stream:
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        if optname == SO_PROTOCOL_INFOW:
+            entry = resolve(sock.family, sock.type, sock.protocol)
+            assert not isinstance(entry, int)
+            return self._put_opt(optval, optlen, entry.info().pack(), lpErrno, keep_len=True)
+        if optname == SO_LINGER:
+            value = _H2.pack(sock.linger_onoff, sock.linger_secs)
+        elif optname == SO_DONTLINGER:
+            value = _I32.pack(int(sock.linger_onoff == 0))
+        elif optname == SO_ERROR:
+            value = _I32.pack(sock.so_error)
+        else:
+            value = _I32.pack(self._int_opt(sock, optname))
+        rc = self._put_opt(optval, optlen, value, lpErrno)
+        if rc == 0 and optname == SO_ERROR and self.policy.so_error_read_clears:
+            sock.so_error = 0
+        return rc
+
+    def _int_opt(self, sock: Sock, optname: int) -> int:
+        if optname in _BOOL_ATTR:
+            return int(bool(getattr(sock, _BOOL_ATTR[optname])))
+        if optname == SO_ACCEPTCONN:
+            return int(sock.state is S.LISTENING)
+        if optname == SO_TYPE:
+            return sock.type
+        if optname == SO_RCVBUF:
+            return sock.ep.rcap
+        if optname == SO_SNDBUF:
+            return sock.ep.scap
+        if optname == SO_RCVTIMEO:
+            return sock.rcvtimeo
+        if optname == SO_SNDTIMEO:
+            return sock.sndtimeo
+        raise AssertionError(optname)
+
+    def _put_opt(self, optval: Any, optlen: Any, value: bytes, lpErrno: Any, keep_len: bool = False) -> int:
+        have = get_in(optlen, "optlen")
+        if have < len(value):
+            put(optlen, len(value), "optlen")  # W11: rewritten to the required size
+            return self.fail(lpErrno, WSAEFAULT)
+        mv = writable(optval, "optval")
+        if mv is None or len(mv) < len(value):
+            return self.fail(lpErrno, WSAEFAULT)
+        mv[: len(value)] = value
+        if not keep_len:
+            put(optlen, len(value), "optlen")
+        return 0
+
+    def WSPSetSockOpt(self, s: int, level: int, optname: int, optval: Any, optlen: int, lpErrno: Any) -> int:
+        """Set an option (SPI-FACTS 3.6, 3.7 linger rules; W8, W64)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        level = check_int(level, "level")
+        optname = check_int(optname, "optname")
+        optlen = check_int(optlen, "optlen")
+        if optval is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        raw = readable(optval, "optval")
+        if optlen < 0 or optlen > len(raw):
+            return self.fail(lpErrno, WSAEFAULT)
+        if level == IPPROTO_TCP:
+            if not sock.stream or optname != TCP_NODELAY:
+                return self.fail(lpErrno, WSAENOPROTOOPT)
+            if optlen < 4:
+                return self.fail(lpErrno, WSAEFAULT)
+            sock.nodelay = _I32.unpack_from(raw)[0] != 0
+            return 0
+        if level != SOL_SOCKET:
+            return self.fail(lpErrno, WSAEINVAL)
+        spec = _SOL_OPTS.get(optname)
+        if spec is None:
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        size, settable = spec
+        if not settable:
+            if optname == SO_TYPE and not sock.stream:
+                return self.fail(lpErrno, self.policy.set_so_type_dgram_error)
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        if optname in (SO_LINGER, SO_DONTLINGER) and not sock.stream:
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        if optlen < size:
+            return self.fail(lpErrno, WSAEFAULT)
+        if optname == SO_LINGER:
+            sock.linger_onoff, sock.linger_secs = _H2.unpack_from(raw)
+            return 0
+        value = _I32.unpack_from(raw)[0]
+        if optname == SO_DONTLINGER:
+            # enabling one disables the other; l_linger is kept (SPI-FACTS 3.7)
+            sock.linger_onoff = 0 if value else 1
+        elif optname == SO_ERROR:
+            if not self.policy.so_error_settable:
+                return self.fail(lpErrno, WSAENOPROTOOPT)
+            sock.so_error = value
+        elif optname in _BOOL_ATTR:
+            if optname in (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) and sock.ep.bound:
+                return self.fail(lpErrno, WSAEINVAL)
+            if optname == SO_REUSEADDR and value and sock.exclusive or (
+                optname == SO_EXCLUSIVEADDRUSE and value and sock.reuse
+            ):
+                return self.fail(lpErrno, WSAEINVAL)  # the two are exclusive
+            setattr(sock, _BOOL_ATTR[optname], value != 0)
+        elif optname == SO_RCVBUF:
+            if value < 0:
+                return self.fail(lpErrno, WSAEINVAL)
+            # A zero buffer still needs room to move bytes in the simulation.
+            sock.ep.rcap = max(value, 1)
+        elif optname == SO_SNDBUF:
+            if value < 0:
+                return self.fail(lpErrno, WSAEINVAL)
+            sock.ep.scap = value
+        elif optname == SO_RCVTIMEO:
+            sock.rcvtimeo = value & 0xFFFFFFFF
+        elif optname == SO_SNDTIMEO:
+            sock.sndtimeo = value & 0xFFFFFFFF
+        return 0
+
+    # -- names ----------------------------------------------------------------------
+    def WSPGetSockName(self, s: int, name: Any, namelen: Any, lpErrno: Any) -> int:
+        """The local address; WSAEINVAL before bind (W86)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        ep = sock.ep
+        if not ep.bound and ep.laddr is None:
+            return self.fail(lpErrno, WSAEINVAL)
+        assert ep.laddr is not None
+        return self._put_name(name, namelen, encode_addr(sock.family, *ep.laddr), lpErrno)
+
+    def WSPGetPeerName(self, s: int, name: Any, namelen: Any, lpErrno: Any) -> int:
+        """The peer's address; WSAENOTCONN before WSAEFAULT (SPI-FACTS 4.5)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        raddr = sock.ep.raddr
+        if sock.stream:
+            err = self.check(sock, "getpeername")
+            if err:
+                return self.fail(lpErrno, err)
+        elif sock.state is not S.CONNECTED and raddr is None:
+            return self.fail(lpErrno, WSAENOTCONN)
+        if raddr is None:
+            return self.fail(lpErrno, WSAENOTCONN)
+        return self._put_name(name, namelen, encode_addr(sock.family, *raddr), lpErrno)
+
+    def _put_name(self, name: Any, namelen: Any, packed: bytes, lpErrno: Any) -> int:
+        if name is None or namelen is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        if get_in(namelen, "namelen") < len(packed):
+            return self.fail(lpErrno, WSAEFAULT)
+        mv = writable(name, "name")
+        if mv is None or len(mv) < len(packed):
+            return self.fail(lpErrno, WSAEFAULT)
+        mv[: len(packed)] = packed
+        put(namelen, len(packed), "namelen")
+        return 0
+
+    # -- ioctl ----------------------------------------------------------------------------
+    def WSPIoctl(
+        self, s: int, dwIoControlCode: int, lpvInBuffer: Any, cbInBuffer: int, lpvOutBuffer: Any,
+        cbOutBuffer: int, lpcbBytesReturned: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
+        lpThreadId: Any, lpErrno: Any,
+    ) -> int:  # fmt: skip
+        """Control a socket (SPI-FACTS 3.6, 4.5; W37, W38, W72, W75)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        code = check_int(dwIoControlCode, "dwIoControlCode") & 0xFFFFFFFF
+        cbInBuffer = check_int(cbInBuffer, "cbInBuffer")
+        cbOutBuffer = check_int(cbOutBuffer, "cbOutBuffer")
+        if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
+            raise TypeError("lpOverlapped must be a WSAOVERLAPPED or None")
+        if lpcbBytesReturned is None:
+            return self.fail(lpErrno, WSAEFAULT)  # W37: even with an OVERLAPPED
+        handler = self.ioctl_handlers().get(code)
+        if handler is None:
+            put(lpcbBytesReturned, 0, "lpcbBytesReturned")
+            return self.unmodelled(f"WSPIoctl code 0x{code:08X}", lpErrno)
+        result = handler(sock, s, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpOverlapped, lpCompletionRoutine, lpThreadId)
+        if isinstance(result, tuple):
+            return self.finish_ioctl(sock, s, result, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno)
+        return self.fail(lpErrno, result)
+
+    def ioctl_handlers(self) -> dict[int, Any]:
+        """Control code -> handler(sock, s, in, cbIn, out, cbOut, ov, routine, thread).
+
+        A handler returns an error code, or (bytes_returned, output_bytes, pending)
+        where ``pending`` is an Op that will complete later or None.
+        """
+        return {FIONBIO: self._fionbio, FIONREAD: self._fionread, SIOCATMARK: self._siocatmark}
+
+    def finish_ioctl(
+        self, sock: Sock, s: int, result: tuple[int, bytes, Any], lpcbBytesReturned: Any,
+        lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any,
+    ) -> int:  # fmt: skip
+        nbytes, _out, _pending = result
+        put(lpcbBytesReturned, nbytes, "lpcbBytesReturned")
+        if lpOverlapped is not None and sock.overlapped:
+            # A synchronous code given an OVERLAPPED still completes through it
+            # (SPI-FACTS 3.4); its packet reports 0 bytes on Windows (W37).
+            shown = 0 if self.policy.internal_holds_ntstatus else nbytes
+            self.complete_now(sock, s, "ioctl", lpOverlapped, lpCompletionRoutine, lpThreadId, 0, shown)
+        return 0
+
+    def _fionbio(self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, *_: Any) -> Any:
+        if inb is None or cb_in < 4:
+            return WSAEFAULT  # W75
+        raw = readable(inb, "lpvInBuffer")
+        if len(raw) < 4:
+            return WSAEFAULT
+        value = _U32.unpack_from(raw)[0]
+        if value == 0 and sock.ev_mask:
+            return WSAEINVAL  # W72: cannot go blocking while WSAEventSelect is active
+        sock.nonblocking = value != 0
+        return (0, b"", None)
+
+    def _fionread(self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, *_: Any) -> Any:
+        if outb is None or cb_out == 0:
+            return WSAEFAULT
+        if cb_out < 4:
+            return WSAEINVAL  # ReactOS msafd (SPI-FACTS 4.5)
+        ep = sock.ep
+        count = len(ep.rbuf) if sock.stream else ep.dgram_bytes
+        return self._write_out(outb, _U32.pack(count & 0xFFFFFFFF))
+
+    def _siocatmark(self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, *_: Any) -> Any:
+        if outb is None or cb_out == 0:
+            return WSAEFAULT
+        if cb_out < 4:
+            return WSAEINVAL
+        if not sock.stream:
+            return WSAEINVAL
+        return self._write_out(outb, _U32.pack(1))  # no urgent data is ever pending
+
+    @staticmethod
+    def _write_out(outb: Any, data: bytes) -> Any:
+        mv = writable(outb, "lpvOutBuffer")
+        if mv is None or len(mv) < len(data):
+            return WSAEFAULT
+        mv[: len(data)] = data
+        return (len(data), data, None)
+
+    # -- network events (SPI-FACTS 3.9) ----------------------------------------------
+    def WSPEventSelect(self, s: int, hEventObject: Any, lNetworkEvents: int, lpErrno: Any) -> int:
+        """Associate an event with FD_ network events; makes the socket nonblocking."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        mask = check_int(lNetworkEvents, "lNetworkEvents")
+        switch = self.handle_proc.get(s, sock.switch)
+        if mask and not switch.is_event(hEventObject):
+            return self.fail(lpErrno, WSAEINVAL)
+        sock.nonblocking = True
+        sock.ev_record = 0
+        sock.ev_mask = mask & 0x3FF
+        sock.ev_handle = hEventObject if mask else None
+        sock.ev_switch = switch
+        sock.ev_armed = 0x3FF
+        if mask:
+            self.ev_update(sock)
+        return 0
+
+    def WSPEnumNetworkEvents(self, s: int, hEventObject: Any, lpNetworkEvents: Any, lpErrno: Any) -> int:
+        """Copy and clear the record, resetting the event, atomically."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        if lpNetworkEvents is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        if not isinstance(lpNetworkEvents, WSANETWORKEVENTS):
+            raise TypeError("lpNetworkEvents must be a WSANETWORKEVENTS")
+        switch = self.handle_proc.get(s, sock.switch)
+        if hEventObject is not None and hEventObject != 0 and not switch.is_event(hEventObject):
+            return self.fail(lpErrno, WSA_INVALID_HANDLE)
+        record = sock.ev_record
+        lpNetworkEvents.lNetworkEvents = record
+        for bit in range(10):
+            if record & (1 << bit):
+                lpNetworkEvents.iErrorCode[bit] = sock.ev_errors[bit]
+        sock.ev_record = 0
+        if hEventObject:
+            up = self.upcalls.get(switch)
+            if up is not None and up.lpWPUResetEvent is not None:
+                up.lpWPUResetEvent(hEventObject, Ref())
+        if sock.ev_mask:
+            self.ev_update(sock)  # level-triggered conditions still holding
+        return 0
+
+    # -- entry points the simulation does not model ----------------------------------
+    def WSPAddressToString(self, lpsaAddress: Any, dwAddressLength: int, lpProtocolInfo: Any,
+                           lpszAddressString: Any, lpdwAddressStringLength: Any, lpErrno: Any) -> int:
+        """Not modelled: WSAEOPNOTSUPP (a NotModelledError in strict mode)."""
+        return self.unmodelled("WSPAddressToString", lpErrno)
+
+    def WSPStringToAddress(self, AddressString: Any, AddressFamily: int, lpProtocolInfo: Any,
+                           lpAddress: Any, lpAddressLength: Any, lpErrno: Any) -> int:
+        """Not modelled: WSAEOPNOTSUPP (a NotModelledError in strict mode)."""
+        return self.unmodelled("WSPStringToAddress", lpErrno)
+
+    def WSPAsyncSelect(self, s: int, hWnd: Any, wMsg: int, lEvent: int, lpErrno: Any) -> int:
+        """Not modelled (no window messages): WSAEOPNOTSUPP."""
+        if self.lookup(s, lpErrno) is None:
+            return SOCKET_ERROR
+        return self.unmodelled("WSPAsyncSelect", lpErrno)
+
+    def WSPCancelBlockingCall(self, lpErrno: Any) -> int:
+        """Not modelled (WinSock 1.1 blocking hooks): WSAEOPNOTSUPP."""
+        return self.unmodelled("WSPCancelBlockingCall", lpErrno)
+
+    def WSPGetQOSByName(self, s: int, lpQOSName: Any, lpQOS: Any, lpErrno: Any) -> int:
+        """Not modelled (no QoS): FALSE with WSAEOPNOTSUPP."""
+        if self.lookup(s, lpErrno) is None:
+            return FALSE
+        self.unmodelled("WSPGetQOSByName", lpErrno)
+        return FALSE
+
+    def WSPJoinLeaf(self, s: int, name: Any, namelen: int, lpCallerData: Any, lpCalleeData: Any,
+                    lpSQOS: Any, lpGQOS: Any, dwFlags: int, lpErrno: Any) -> int:
+        """Not modelled (no multipoint): INVALID_SOCKET with WSAEOPNOTSUPP."""
+        if self.lookup(s, lpErrno) is None:
+            return INVALID_SOCKET
+        self.unmodelled("WSPJoinLeaf", lpErrno)
+        return INVALID_SOCKET
+
+    def WSPSelect(self, nfds: int, readfds: Any, writefds: Any, exceptfds: Any, timeout: Any,
+                  lpErrno: Any) -> int:
+        """Not modelled: WSAEOPNOTSUPP."""
+        return self.unmodelled("WSPSelect", lpErrno)
+
+
+__all__ = ["Control", "addr_size"]

@@ -1,0 +1,650 @@
+"""Data transfer in the base provider: WSPSend/WSPRecv and friends, shutdown,
+WSPRecvDisconnect (seed 003), WSPSendDisconnect and WSPGetOverlappedResult."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import states as S
+from ..constants import (
+    AF_INET,
+    FALSE,
+    FD_CLOSE_BIT,
+    FD_OOB,
+    FD_READ,
+    FD_WRITE_BIT,
+    MSG_DONTROUTE,
+    MSG_OOB,
+    MSG_PARTIAL,
+    MSG_PEEK,
+    MSG_WAITALL,
+    SOCKET_ERROR,
+    TRUE,
+    WSS_OPERATION_IN_PROGRESS,
+)
+from ..errors import (
+    WSA_INVALID_HANDLE,
+    WSA_IO_INCOMPLETE,
+    WSA_IO_PENDING,
+    WSA_OPERATION_ABORTED,
+    WSAEADDRNOTAVAIL,
+    WSAEAFNOSUPPORT,
+    WSAECONNABORTED,
+    WSAECONNRESET,
+    WSAEFAULT,
+    WSAEINTR,
+    WSAEINVAL,
+    WSAEMSGSIZE,
+    WSAENOPROTOOPT,
+    WSAEOPNOTSUPP,
+    WSAETIMEDOUT,
+    WSAEWOULDBLOCK,
+)
+from ..structs import WSABUF, WSAOVERLAPPED
+from ..transport import is_any
+from .core import Ref, addr_size, check_int, decode_addr, encode_addr, get_in, put, readable, writable, write_addr
+from .lifecycle import Lifecycle
+from .sock import Op, Sock
+
+_EMPTY = memoryview(bytearray())
+_RECV_FLAGS = MSG_PEEK | MSG_OOB | MSG_PARTIAL | MSG_WAITALL
+_SEND_FLAGS = MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL | 0x20  # 0x20: MSG_PUSH_IMMEDIATE
+_MAX_DGRAM = {AF_INET: 65507, 23: 65527}
+_CONNECTED_STATES = (S.CONNECTED, S.RECV_SHUT, S.SEND_SHUT, S.BOTH_SHUT)
+
+
+class DataPath(Lifecycle):
+    """WSPSend ... WSPGetOverlappedResult."""
+
+    # -- buffers ---------------------------------------------------------------
+    @staticmethod
+    def buffers(lpBuffers: Any, dwBufferCount: Any, write: bool) -> tuple[list[memoryview], int] | int:
+        """Views of a WSABUF array, or WSAEFAULT/WSAEINVAL (SPI-FACTS 3.6)."""
+        if lpBuffers is None:
+            return WSAEFAULT
+        if isinstance(lpBuffers, WSABUF):
+            lpBuffers = [lpBuffers]
+        elif not isinstance(lpBuffers, (list, tuple)):
+            raise TypeError(f"lpBuffers must be a list of WSABUF, not {type(lpBuffers).__name__}")
+        count = check_int(dwBufferCount, "dwBufferCount")
+        if count <= 0:
+            return WSAEINVAL if count == 0 else WSAEFAULT
+        if count > len(lpBuffers):
+            return WSAEFAULT
+        views: list[memoryview] = []
+        total = 0
+        for i in range(count):
+            b = lpBuffers[i]
+            if not isinstance(b, WSABUF):
+                raise TypeError(f"lpBuffers[{i}] must be a WSABUF, not {type(b).__name__}")
+            n = b.len
+            if n == 0:
+                views.append(_EMPTY)
+                continue
+            buf = b.buf
+            if n < 0 or buf is None:
+                return WSAEFAULT
+            mv = writable(buf, "lpBuffers") if write else readable(buf, "lpBuffers")
+            if mv is None or len(mv) < n:
+                return WSAEFAULT
+            views.append(mv[:n] if len(mv) != n else mv)
+            total += n
+        return views, total
+
+    @staticmethod
+    def scatter(views: list[memoryview], src: bytearray | bytes, n: int) -> None:
+        if len(views) == 1:
+            views[0][:n] = src[:n]
+            return
+        pos = 0
+        for v in views:
+            if pos >= n:
+                break
+            k = min(len(v), n - pos)
+            v[:k] = src[pos : pos + k]
+            pos += k
+
+    # -- receive ---------------------------------------------------------------
+    def WSPRecv(
+        self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesRecvd: Any,
+        lpFlags: Any, lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any,
+    ) -> int:  # fmt: skip
+        """Receive (SPI-FACTS 3.4, 3.6): stream bytes or one datagram."""
+        return self.recv(
+            s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, None, None,
+            lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno, "WSPRecv",
+        )  # fmt: skip
+
+    def WSPRecvFrom(
+        self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesRecvd: Any, lpFlags: Any,
+        lpFrom: Any, lpFromlen: Any, lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any,
+        lpErrno: Any,
+    ) -> int:  # fmt: skip
+        """Receive and report the sender's address."""
+        return self.recv(
+            s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen,
+            lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno, "WSPRecvFrom",
+        )  # fmt: skip
+
+    def recv(
+        self, s: int, lpBuffers: Any, dwBufferCount: Any, lpNumberOfBytesRecvd: Any, lpFlags: Any,
+        lpFrom: Any, lpFromlen: Any, lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any,
+        lpErrno: Any, call: str,
+    ) -> int:  # fmt: skip
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        try:
+            return self._recv(
+                sock, s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom,
+                lpFromlen, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno, call,
+            )  # fmt: skip
+        finally:
+            # Any receive, even a failing one, re-enables FD_READ/FD_OOB (SPI-FACTS 3.9).
+            if sock.ev_mask:
+                self.rearm(sock, FD_READ | FD_OOB)
+
+    def _recv(
+        self, sock: Sock, s: int, lpBuffers: Any, dwBufferCount: Any, lpNumberOfBytesRecvd: Any,
+        lpFlags: Any, lpFrom: Any, lpFromlen: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
+        lpThreadId: Any, lpErrno: Any, call: str,
+    ) -> int:  # fmt: skip
+        r = self.buffers(lpBuffers, dwBufferCount, True)
+        if type(r) is int:
+            return self.fail(lpErrno, r)
+        assert not isinstance(r, int)
+        views, total = r
+        if lpFlags is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        flags = get_in(lpFlags, "lpFlags")
+        if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
+            raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED or None, not {type(lpOverlapped).__name__}")
+        overlapped = lpOverlapped is not None and sock.overlapped
+        if not overlapped and lpNumberOfBytesRecvd is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        if lpFrom is not None:
+            if lpFromlen is None or get_in(lpFromlen, "lpFromlen") < addr_size(sock.family):
+                return self.fail(lpErrno, WSAEFAULT)
+        if flags & ~_RECV_FLAGS:
+            return self.fail(lpErrno, WSAEOPNOTSUPP)
+        if flags & MSG_OOB:
+            if not sock.stream:
+                return self.fail(lpErrno, WSAEOPNOTSUPP)
+            if sock.oobinline:
+                return self.fail(lpErrno, WSAEINVAL)  # W70
+            return self.unmodelled("urgent (MSG_OOB) data", lpErrno)
+        peek = bool(flags & MSG_PEEK)
+        if peek and overlapped:
+            return self.fail(lpErrno, WSAEINVAL)  # MSG_PEEK is for non-overlapped sockets only
+        err = self.check(sock, "recv")
+        if err:
+            return self.fail(lpErrno, err)
+        if overlapped:
+            assert lpOverlapped is not None
+            if lpCompletionRoutine is not None and sock.switch.is_port_associated(s):
+                return self.fail(lpErrno, WSAEINVAL)  # W34
+            res = None if sock.rq else self.take(sock, views, total, False, lpFrom, lpFromlen, True)
+            op = Op("recv", s, sock, lpOverlapped, lpCompletionRoutine, lpThreadId, sock.switch)
+            self.begin(lpOverlapped)
+            if res is not None and res[1] == 0:
+                nbytes, _, oflags = res
+                if lpNumberOfBytesRecvd is not None:
+                    put(lpNumberOfBytesRecvd, nbytes, "lpNumberOfBytesRecvd")
+                put(lpFlags, oflags, "lpFlags")
+                self.complete(op, 0, nbytes, oflags)
+                return 0
+            if res is not None:
+                # Completed with an error (truncation, reset): it is reported through
+                # the completion, so the call itself says pending (W84).
+                self.reset_event(op)
+                self.complete(op, res[1], res[0], res[2])
+                return self.fail(lpErrno, WSA_IO_PENDING)
+            op.views = views
+            op.total = total
+            op.lpFrom = lpFrom
+            op.lpFromlen = lpFromlen
+            self.reset_event(op)
+            sock.rq.append(op)
+            return self.fail(lpErrno, WSA_IO_PENDING)
+        while True:
+            res = self.take(sock, views, total, peek, lpFrom, lpFromlen, False)
+            if res is not None:
+                nbytes, err, oflags = res
+                put(lpNumberOfBytesRecvd, nbytes, "lpNumberOfBytesRecvd")
+                if err:
+                    return self.fail(lpErrno, err)
+                put(lpFlags, oflags, "lpFlags")
+                return 0
+            if sock.nonblocking:
+                return self.fail(lpErrno, WSAEWOULDBLOCK)
+            ok = self.block(sock, lambda: self.recv_ready(sock), sock.rcvtimeo, call, s)
+            if sock.state is S.CLOSED:
+                return self.fail(lpErrno, WSAEINTR)
+            if not ok:
+                return self.fail(lpErrno, WSAETIMEDOUT)  # W41
+            err = self.check(sock, "recv")
+            if err:
+                return self.fail(lpErrno, err)
+
+    def recv_ready(self, sock: Sock) -> bool:
+        ep = sock.ep
+        if sock.rq:
+            return False
+        if sock.stream:
+            return bool(ep.rbuf) or ep.fin_in or ep.rst_in or sock.state is S.RESET
+        return bool(ep.dgrams) or sock.state is S.RECV_SHUT or sock.state is S.BOTH_SHUT
+
+    def take(
+        self, sock: Sock, views: list[memoryview], total: int, peek: bool, lpFrom: Any,
+        lpFromlen: Any, zero_waits: bool,
+    ) -> tuple[int, int, int] | None:  # fmt: skip
+        """Take what a receive gets now: (bytes, error, flags), or None to wait."""
+        ep = sock.ep
+        if sock.stream:
+            rbuf = ep.rbuf
+            if rbuf:
+                if total == 0:
+                    return (0, 0, 0)  # a zero-length receive consumes nothing
+                n = len(rbuf) if len(rbuf) <= total else total
+                self.scatter(views, rbuf, n)
+                if not peek:
+                    del rbuf[:n]
+                    if ep.peer is not None and ep.peer.sndq:
+                        ep.consumed()
+                return (n, 0, 0)
+            if sock.state is S.RESET or ep.rst_in:
+                return (0, sock.reset_error or WSAECONNRESET, 0)
+            if ep.fin_in:
+                return (0, 0, 0)  # graceful close: a byte stream reads 0 (SPI-FACTS 3.8)
+            if total == 0 and not zero_waits:
+                return (0, 0, 0)
+            return None
+        if ep.dgrams:
+            data, src = ep.dgrams[0]
+            n = len(data) if len(data) <= total else total
+            self.scatter(views, data, n)
+            if not peek:
+                ep.pop_datagram()
+            if lpFrom is not None:
+                write_addr(lpFrom, lpFromlen, encode_addr(sock.family, *src), "lpFrom", "lpFromlen")
+            # Unreliable protocol: the rest of a truncated datagram is lost (SPI-FACTS 3.6, W83).
+            return (n, WSAEMSGSIZE if len(data) > total else 0, 0)
+        return None
+
+    def serve_recvs(self, sock: Sock) -> None:
+        """Complete pending receives in issue order (W39) from what has arrived."""
+        rq = sock.rq
+        while rq:
+            op = rq[0]
+            res = self.take(sock, op.views, op.total, False, op.lpFrom, op.lpFromlen, True)
+            if res is None:
+                return
+            rq.popleft()
+            self.complete(op, res[1], res[0], res[2])
+
+    def reset_event(self, op: Op) -> None:
+        """A request that pends resets its event (SPI-FACTS 3.4)."""
+        if op.routine is not None:
+            return
+        h = op.ov.hEvent
+        if h:
+            up = self.upcalls.get(op.switch)
+            if up is not None and up.lpWPUResetEvent is not None:
+                up.lpWPUResetEvent(h & ~1 if isinstance(h, int) else h, Ref())
+
+    # -- send ------------------------------------------------------------------
+    def WSPSend(
+        self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesSent: Any, dwFlags: int,
+        lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any,
+    ) -> int:  # fmt: skip
+        """Send on a connected socket (SPI-FACTS 3.6)."""
+        return self.send(
+            s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, None, 0,
+            lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno, "WSPSend",
+        )  # fmt: skip
+
+    def WSPSendTo(
+        self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesSent: Any, dwFlags: int,
+        lpTo: Any, iTolen: int, lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any,
+        lpErrno: Any,
+    ) -> int:  # fmt: skip
+        """Send to an address (stream sockets ignore it: SPI-FACTS 3.6)."""
+        return self.send(
+            s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
+            lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno, "WSPSendTo",
+        )  # fmt: skip
+
+    def send(
+        self, s: int, lpBuffers: Any, dwBufferCount: Any, lpNumberOfBytesSent: Any, dwFlags: Any,
+        lpTo: Any, iTolen: Any, lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any,
+        lpErrno: Any, call: str,
+    ) -> int:  # fmt: skip
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        r = self.buffers(lpBuffers, dwBufferCount, False)
+        if type(r) is int:
+            return self.fail(lpErrno, r)
+        assert not isinstance(r, int)
+        views, total = r
+        flags = check_int(dwFlags, "dwFlags")
+        if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
+            raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED or None, not {type(lpOverlapped).__name__}")
+        overlapped = lpOverlapped is not None and sock.overlapped
+        if not overlapped and lpNumberOfBytesSent is None:
+            return self.fail(lpErrno, WSAEFAULT)  # W86
+        if flags & ~_SEND_FLAGS or flags & MSG_PARTIAL:
+            return self.fail(lpErrno, WSAEOPNOTSUPP)
+        if flags & MSG_OOB:
+            if not sock.stream:
+                return self.fail(lpErrno, WSAEOPNOTSUPP)
+            return self.unmodelled("urgent (MSG_OOB) data", lpErrno)
+        if overlapped and lpCompletionRoutine is not None and sock.switch.is_port_associated(s):
+            return self.fail(lpErrno, WSAEINVAL)  # W34
+        data = bytes(views[0]) if len(views) == 1 else b"".join(views)
+        if sock.stream:
+            return self._send_stream(
+                sock, s, data, lpNumberOfBytesSent, overlapped, lpOverlapped,
+                lpCompletionRoutine, lpThreadId, lpErrno, call,
+            )  # fmt: skip
+        # datagram
+        ep = sock.ep
+        if lpTo is not None:
+            d = decode_addr(lpTo, iTolen, "lpTo")
+            if isinstance(d, int):
+                return self.fail(lpErrno, d)
+            fam, ip, port = d
+            if fam != sock.family:
+                return self.fail(lpErrno, WSAEAFNOSUPPORT)
+            if is_any(ip) or port == 0:
+                return self.fail(lpErrno, WSAEADDRNOTAVAIL)
+            err = self.check(sock, "sendto")
+        else:
+            err = self.check(sock, "send")
+            if not err:
+                assert ep.raddr is not None
+                ip, port = ep.raddr
+        if err:
+            return self.fail(lpErrno, err)
+        if len(data) > _MAX_DGRAM[sock.family]:
+            return self.fail(lpErrno, WSAEMSGSIZE)
+        err = self.autobind(sock)
+        if err:
+            return self.fail(lpErrno, err)
+        if sock.state is S.OPEN:
+            self.step(sock, "sendto")
+        err = self.authenticate_datagram(sock, ip, port)
+        if err:
+            return self.fail(lpErrno, err)
+        self.sim.network.sendto(ep, data, ip, port)
+        if lpNumberOfBytesSent is not None:
+            put(lpNumberOfBytesSent, len(data), "lpNumberOfBytesSent")
+        if overlapped:
+            assert lpOverlapped is not None
+            self.complete_now(sock, s, "send", lpOverlapped, lpCompletionRoutine, lpThreadId, 0, len(data))
+        return 0
+
+    def _send_stream(
+        self, sock: Sock, s: int, data: bytes, lpNumberOfBytesSent: Any, overlapped: bool,
+        lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any, call: str,
+    ) -> int:  # fmt: skip
+        err = self.check(sock, "send")
+        if err:
+            return self.fail(lpErrno, err)
+        ep = sock.ep
+        size = len(data)
+        n = ep.send(data) if not sock.sq else 0
+        if n == size:
+            if lpNumberOfBytesSent is not None:
+                put(lpNumberOfBytesSent, n, "lpNumberOfBytesSent")
+            if overlapped:
+                self.complete_now(sock, s, "send", lpOverlapped, lpCompletionRoutine, lpThreadId, 0, n)
+            return 0
+        if overlapped:
+            # The window is full: the request pends until the peer drains (issue 3).
+            op = Op("send", s, sock, lpOverlapped, lpCompletionRoutine, lpThreadId, sock.switch)
+            op.data = data
+            op.sent = n
+            self.begin(lpOverlapped)
+            self.reset_event(op)
+            sock.sq.append(op)
+            return self.fail(lpErrno, WSA_IO_PENDING)
+        if sock.nonblocking:
+            if n == 0:
+                sock.write_blocked = True
+                return self.fail(lpErrno, WSAEWOULDBLOCK)
+            put(lpNumberOfBytesSent, n, "lpNumberOfBytesSent")
+            return 0
+        sent = n
+        while sent < size:
+            ok = self.block(
+                sock, lambda: ep.send_room() > 0 or sock.state is not S.CONNECTED and sock.state is not S.RECV_SHUT,
+                sock.sndtimeo, call, s,
+            )  # fmt: skip
+            if sock.state is S.CLOSED:
+                return self.fail(lpErrno, WSAEINTR)
+            if not ok:
+                return self.fail(lpErrno, WSAETIMEDOUT)
+            err = self.check(sock, "send")
+            if err:
+                return self.fail(lpErrno, err)
+            sent += ep.send(data[sent:])
+        put(lpNumberOfBytesSent, sent, "lpNumberOfBytesSent")
+        return 0
+
+    # -- shutdown and disconnect -------------------------------------------------
+    def WSPShutdown(self, s: int, how: int, lpErrno: Any) -> int:
+        """Disable receives, sends or both (SPI-FACTS 3.8; W44, W46, W48)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        how = check_int(how, "how")
+        if how not in (0, 1, 2):
+            return self.fail(lpErrno, WSAEINVAL)
+        err = self.step(sock, ("shutdown_recv", "shutdown_send", "shutdown_both")[how])
+        if err:
+            return self.fail(lpErrno, err)
+        if sock.stream and sock.state is not S.RESET:
+            if how != 0:
+                sock.ep.shutdown_send()
+            if how != 1 and self.policy.shutdown_receive_resets:
+                # SPI-FACTS 3.8: data queued now or arriving later resets the connection.
+                if sock.ep.rbuf:
+                    self.abort_connection(sock)
+                else:
+                    sock.recv_reset_pending = True
+        self.sim.wake()
+        return 0
+
+    def abort_connection(self, sock: Sock) -> None:
+        sock.recv_reset_pending = False
+        sock.ep.reset()
+        self.step(sock, "abort")
+        sock.reset_error = WSAECONNABORTED
+        self.fail_pending(sock, WSAECONNABORTED)
+
+    def fail_pending(self, sock: Sock, err: int) -> None:
+        recvs = list(sock.rq)
+        sends = list(sock.sq)
+        sock.rq.clear()
+        sock.sq.clear()
+        for op in recvs:
+            self.complete(op, err, 0)
+        for op in sends:
+            self.complete(op, err, op.sent)
+
+    @staticmethod
+    def _disconnect_data(buf: Any, name: str) -> int:
+        """0 for NULL, WSAEFAULT for a malformed WSABUF, else WSAENOPROTOOPT marker 1."""
+        if buf is None:
+            return 0
+        if not isinstance(buf, WSABUF):
+            raise TypeError(f"{name} must be a WSABUF or None, not {type(buf).__name__}")
+        if buf.len < 0 or (buf.len and (buf.buf is None or len(memoryview(buf.buf)) < buf.len)):
+            return WSAEFAULT
+        return 1
+
+    def WSPRecvDisconnect(self, s: int, lpInboundDisconnectData: Any, lpErrno: Any) -> int:
+        """Seed 003: disable reception; TCP keeps accepting data until the window is
+        exhausted, UDP keeps queueing, no ICMP, the socket stays open, never blocks."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        data = self._disconnect_data(lpInboundDisconnectData, "lpInboundDisconnectData")
+        if data == WSAEFAULT:
+            return self.fail(lpErrno, WSAEFAULT)
+        if sock.stream:
+            err = self.check(sock, "recv_disconnect")
+            if err:
+                return self.fail(lpErrno, err)  # WSAENOTCONN: connection-oriented only
+        if data:
+            # TCP/IP carries no disconnect data (no XP1_DISCONNECT_DATA): SPI-FACTS 3.8.
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        self.step(sock, "recv_disconnect")
+        return 0
+
+    def WSPSendDisconnect(self, s: int, lpOutboundDisconnectData: Any, lpErrno: Any) -> int:
+        """Disable sends and start the graceful close (SPI-FACTS 3.8)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        data = self._disconnect_data(lpOutboundDisconnectData, "lpOutboundDisconnectData")
+        if data == WSAEFAULT:
+            return self.fail(lpErrno, WSAEFAULT)
+        if sock.stream:
+            err = self.check(sock, "send_disconnect")
+            if err:
+                return self.fail(lpErrno, err)
+        if data:
+            return self.fail(lpErrno, WSAENOPROTOOPT)
+        self.step(sock, "send_disconnect")
+        if sock.stream and sock.state is not S.RESET:
+            sock.ep.shutdown_send()
+        return 0
+
+    # -- overlapped results ---------------------------------------------------------
+    def WSPGetOverlappedResult(
+        self, s: int, lpOverlapped: Any, lpcbTransfer: Any, fWait: Any, lpdwFlags: Any, lpErrno: Any,
+    ) -> int:  # fmt: skip
+        """Results of an overlapped request (SPI-FACTS 3.4): TRUE iff it succeeded."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return FALSE
+        if lpOverlapped is None or lpcbTransfer is None or lpdwFlags is None:
+            self.fail(lpErrno, WSAEFAULT)
+            return FALSE
+        if not isinstance(lpOverlapped, WSAOVERLAPPED):
+            raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED, not {type(lpOverlapped).__name__}")
+        ov = lpOverlapped
+        if ov.Internal == WSS_OPERATION_IN_PROGRESS:
+            if not fWait:
+                self.fail(lpErrno, WSA_IO_INCOMPLETE)
+                return FALSE
+            if not sock.switch.wait_overlapped(ov, s):
+                self.fail(lpErrno, WSA_INVALID_HANDLE)
+                return FALSE
+        put(lpcbTransfer, ov.InternalHigh, "lpcbTransfer")
+        put(lpdwFlags, ov.Offset, "lpdwFlags")
+        if ov.OffsetHigh:
+            self.fail(lpErrno, ov.OffsetHigh)
+            return FALSE
+        if lpErrno is not None:
+            put(lpErrno, 0, "lpErrno")
+        return TRUE
+
+    # -- what the switch asks of its provider (not WSP entry points) ---------------
+    def close_info(self, s: int) -> tuple[bool, bool, int, int, int, bool] | None:
+        """(last reference, connected stream, unsent bytes, l_onoff, l_linger,
+        nonblocking): what the switch needs to run graceful close and linger."""
+        sock = self.table.get(s)
+        if sock is None:
+            return None
+        connected = sock.stream and sock.ep.peer is not None and sock.state in _CONNECTED_STATES
+        return (
+            len(sock.handles) == 1,
+            connected,
+            sock.ep.unsent() + sum(len(op.data) - op.sent for op in sock.sq),
+            sock.linger_onoff,
+            sock.linger_secs,
+            sock.nonblocking,
+        )
+
+    def unsent(self, s: int) -> int:
+        """Bytes accepted by sends on ``s`` that the peer has not taken yet."""
+        sock = self.table.get(s)
+        if sock is None:
+            return 0
+        if sock.state is S.RESET or sock.ep.peer is None:
+            return 0
+        return sock.ep.unsent()
+
+    def cancel(self, s: int, ov: Any, thread: Any) -> int:
+        """CancelIo/CancelIoEx: complete matching pending requests on handle ``s``
+        with WSA_OPERATION_ABORTED; returns how many were cancelled."""
+        sock = self.table.get(s)
+        if sock is None:
+            return 0
+        victims = [
+            op
+            for q in (sock.rq, sock.sq)
+            for op in q
+            if op.handle == s
+            and (ov is None or op.ov is ov)
+            and (thread is None or getattr(op.thread, "ThreadHandle", None) == thread.ThreadHandle)
+        ]
+        for op in victims:
+            (sock.rq if op in sock.rq else sock.sq).remove(op)
+        for op in victims:
+            self.complete(op, WSA_OPERATION_ABORTED, op.sent if op.kind == "send" else 0)
+        return len(victims)
+
+    # -- transport notifications ---------------------------------------------------
+    def on_readable(self, sock: Sock) -> None:
+        if sock.recv_reset_pending:
+            self.abort_connection(sock)
+            self.sim.wake()
+            return
+        if sock.rq:
+            self.serve_recvs(sock)
+        if sock.ev_mask:
+            self.ev_update(sock)
+        self.sim.wake()
+
+    def on_writable(self, sock: Sock) -> None:
+        ep = sock.ep
+        sq = sock.sq
+        while sq:
+            op = sq[0]
+            op.sent += ep.send(op.data[op.sent :])
+            if op.sent < len(op.data):
+                break
+            sq.popleft()
+            self.complete(op, 0, op.sent)
+        if sock.write_blocked and ep.send_room() > 0:
+            sock.write_blocked = False
+            self.latch(sock, FD_WRITE_BIT)  # after WSAEWOULDBLOCK, space again (SPI-FACTS 3.9)
+        self.sim.wake()
+
+    def on_fin(self, sock: Sock) -> None:
+        if sock.rq:
+            self.serve_recvs(sock)
+        self.latch(sock, FD_CLOSE_BIT, 0)
+        self.sim.wake()
+
+    def on_reset(self, sock: Sock) -> None:
+        after_fin = sock.ep.fin_in
+        sock.reset_error = self.policy.reset_after_fin_error if after_fin else WSAECONNRESET
+        if sock.state in _CONNECTED_STATES:
+            self.step(sock, "peer_reset")
+        self.fail_pending(sock, sock.reset_error)
+        if not after_fin:
+            self.latch(sock, FD_CLOSE_BIT, self.policy.fd_close_on_reset)
+        self.sim.wake()
+
+    def on_incoming(self, sock: Sock) -> None:
+        if sock.ev_mask:
+            self.ev_update(sock)
+        self.sim.wake()
+
+
+__all__ = ["DataPath", "WSAECONNRESET"]

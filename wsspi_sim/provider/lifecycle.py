@@ -1,0 +1,578 @@
+"""Socket lifecycle in the base provider: startup, create, bind, listen,
+connect, accept, duplicate and the hard close of seed 004."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from .. import states as S
+from ..constants import (
+    AF_INET,
+    AF_INET6,
+    AF_UNSPEC,
+    CF_ACCEPT,
+    CF_DEFER,
+    CF_REJECT,
+    FD_ACCEPT,
+    FD_CLOSE_BIT,
+    FD_CONNECT_BIT,
+    FD_WRITE_BIT,
+    INVALID_SOCKET,
+    SOCKET_ERROR,
+    SOMAXCONN,
+    WSA_FLAG_MULTIPOINT_C_LEAF,
+    WSA_FLAG_MULTIPOINT_C_ROOT,
+    WSA_FLAG_MULTIPOINT_D_LEAF,
+    WSA_FLAG_MULTIPOINT_D_ROOT,
+    WSA_FLAG_OVERLAPPED,
+)
+from ..errors import (
+    WSA_OPERATION_ABORTED,
+    WSAEADDRNOTAVAIL,
+    WSAEAFNOSUPPORT,
+    WSAECONNREFUSED,
+    WSAEFAULT,
+    WSAEINTR,
+    WSAEINVAL,
+    WSAENOTSOCK,
+    WSAEOPNOTSUPP,
+    WSAEPROTONOSUPPORT,
+    WSAETIMEDOUT,
+    WSAEWOULDBLOCK,
+    WSANOTINITIALISED,
+    WSATRY_AGAIN,
+    WSAVERNOTSUPPORTED,
+)
+from ..spi import PROC_NAMES, WSPPROC_TABLE, WSPUPCALLTABLE
+from ..structs import WSABUF, WSAPROTOCOL_INFOW, WSPDATA, fill
+from ..transport import ANY4, ANY6, Endpoint, is_any
+from .catalog import by_catalog_id, resolve
+from .core import ProviderCore, Ref, addr_size, check_int, decode_addr, encode_addr, get_in, put, write_addr
+from .sock import Sock
+
+#: Virtual seconds an unanswered connect waits (Windows: SYN retries, ~21 s).
+CONNECT_TIMEOUT = 21.0
+_MULTIPOINT = (
+    WSA_FLAG_MULTIPOINT_C_ROOT
+    | WSA_FLAG_MULTIPOINT_C_LEAF
+    | WSA_FLAG_MULTIPOINT_D_ROOT
+    | WSA_FLAG_MULTIPOINT_D_LEAF
+)
+_dup_tokens = itertools.count(0x5000)
+
+
+class Lifecycle(ProviderCore):
+    """WSPStartup ... WSPCloseSocket."""
+
+    def __init__(self, host: Any) -> None:
+        super().__init__(host)
+        self.handle_proc: dict[int, Any] = {}
+        self.dup_tokens: dict[int, tuple[Sock, int]] = {}
+
+    # -- startup -----------------------------------------------------------
+    def WSPStartup(
+        self,
+        wVersionRequested: int,
+        lpWSPData: WSPDATA | None,
+        lpProtocolInfo: WSAPROTOCOL_INFOW | None,
+        UpcallTable: WSPUPCALLTABLE,
+        lpProcTable: WSPPROC_TABLE | None,
+    ) -> int:
+        """Start the provider for a process (SPI-FACTS 3.1); returns 0 or the error."""
+        if lpWSPData is None or lpProcTable is None:
+            return WSAEFAULT
+        wVersionRequested = check_int(wVersionRequested, "wVersionRequested")
+        major, minor = wVersionRequested & 0xFF, (wVersionRequested >> 8) & 0xFF
+        if major < 2 or (major == 2 and minor < 2):
+            return WSAVERNOTSUPPORTED
+        lpWSPData.wVersion = 0x0202
+        lpWSPData.wHighVersion = 0x0202
+        lpWSPData.szDescription = "wsspi_sim base service provider"
+        for name in PROC_NAMES:
+            setattr(lpProcTable, "lp" + name, getattr(self, name))
+        switch = UpcallTable.switch
+        self.upcalls[switch] = UpcallTable  # only the most recent table is kept
+        self.started[switch] = self.started.get(switch, 0) + 1
+        self.last_started = switch
+        return 0
+
+    def WSPCleanup(self, lpErrno: Any) -> int:
+        """End one WSPStartup; the last one frees the process's sockets (SPI-FACTS 3.6)."""
+        switch = self.process_for(None)
+        count = self.started.get(switch, 0)
+        if count == 0:
+            return self.fail(lpErrno, WSANOTINITIALISED)
+        if count > 1:
+            self.started[switch] = count - 1
+            return 0
+        del self.started[switch]
+        for handle in [h for h, p in self.handle_proc.items() if p is switch]:
+            sock = self.table.get(handle)
+            if sock is None:
+                continue
+            self.release_handle(sock, handle)
+            if not sock.handles:
+                # WSPCleanup cancels overlapped requests *without* notification.
+                self.teardown(sock, notify=False)
+            self.upcall_close_handle(switch, handle)
+        return 0
+
+    # -- create ------------------------------------------------------------
+    def WSPSocket(
+        self,
+        af: int,
+        type: int,  # noqa: A002 - Windows' parameter name
+        protocol: int,
+        lpProtocolInfo: WSAPROTOCOL_INFOW | None,
+        g: int,
+        dwFlags: int,
+        lpErrno: Any,
+    ) -> int:
+        """Create a socket (or import a duplicate) and return its handle."""
+        af = check_int(af, "af")
+        type = check_int(type, "type")
+        protocol = check_int(protocol, "protocol")
+        g = check_int(g, "g")
+        dwFlags = check_int(dwFlags, "dwFlags")
+        if lpProtocolInfo is not None and not isinstance(lpProtocolInfo, WSAPROTOCOL_INFOW):
+            raise TypeError("lpProtocolInfo must be a WSAPROTOCOL_INFOW or None")
+        switch = self.process_for(None)
+        if lpProtocolInfo is not None and lpProtocolInfo.dwServiceFlags3 and lpProtocolInfo.dwServiceFlags4:
+            return self._import_duplicate(switch, lpProtocolInfo, lpErrno)
+        entry = resolve(af, type, protocol, lpProtocolInfo)
+        if isinstance(entry, int):
+            self.fail(lpErrno, entry)
+            return INVALID_SOCKET
+        if g != 0 or dwFlags & _MULTIPOINT:
+            # no groups, no XP1_SUPPORT_MULTIPOINT (SPI-FACTS 1.6, 3.6)
+            self.fail(lpErrno, WSAEINVAL)
+            return INVALID_SOCKET
+        self._uids += 1
+        stream = entry.type == 1
+        ep = Endpoint(self.sim.network, self.host, entry.family, stream)
+        sock = Sock(
+            self,  # type: ignore[arg-type]
+            self._uids,
+            entry.family,
+            entry.type,
+            entry.protocol,
+            bool(dwFlags & WSA_FLAG_OVERLAPPED),
+            S.OPEN,
+            ep,
+            switch,
+        )
+        ep.owner = sock
+        handle = self.new_handle(sock, switch, entry.catalog_id, lpErrno)
+        return handle
+
+    def new_handle(self, sock: Sock, switch: Any, catalog_id: int, lpErrno: Any) -> int:
+        up = self.upcalls.get(switch)
+        if up is None or up.lpWPUCreateSocketHandle is None:
+            self.fail(lpErrno, WSANOTINITIALISED)
+            return INVALID_SOCKET
+        err = Ref()
+        handle: int = up.lpWPUCreateSocketHandle(catalog_id, sock.uid, err)
+        if handle == INVALID_SOCKET:
+            self.fail(lpErrno, err.value)
+            return INVALID_SOCKET
+        self.table[handle] = sock
+        self.handle_proc[handle] = switch
+        sock.handles.append(handle)
+        if lpErrno is not None:
+            put(lpErrno, 0, "lpErrno")
+        return handle
+
+    def _import_duplicate(self, switch: Any, info: WSAPROTOCOL_INFOW, lpErrno: Any) -> int:
+        token = info.dwServiceFlags3
+        found = self.dup_tokens.get(token)
+        if found is None or found[1] != switch.pid or found[0].state is S.CLOSED or not found[0].handles:
+            self.fail(lpErrno, WSAEINVAL)  # used already, wrong process, or socket gone
+            return INVALID_SOCKET
+        del self.dup_tokens[token]  # the info can be used only once (SPI-FACTS 3.7)
+        sock = found[0]
+        entry = resolve(sock.family, sock.type, sock.protocol)
+        assert not isinstance(entry, int)
+        return self.new_handle(sock, switch, entry.catalog_id, lpErrno)
+
+    def WSPDuplicateSocket(self, s: int, dwProcessId: int, lpProtocolInfo: Any, lpErrno: Any) -> int:
+        """Produce a one-time WSAPROTOCOL_INFOW for another process (SPI-FACTS 3.7)."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        dwProcessId = check_int(dwProcessId, "dwProcessId")
+        if lpProtocolInfo is None:
+            return self.fail(lpErrno, WSAEFAULT)
+        if not isinstance(lpProtocolInfo, WSAPROTOCOL_INFOW):
+            raise TypeError("lpProtocolInfo must be a WSAPROTOCOL_INFOW")
+        if not any(p.pid == dwProcessId for p in self.host.processes):
+            return self.fail(lpErrno, WSAEINVAL)
+        token = next(_dup_tokens)
+        self.dup_tokens[token] = (sock, dwProcessId)
+        entry = resolve(sock.family, sock.type, sock.protocol)
+        assert not isinstance(entry, int)
+        info = entry.info()
+        info.dwServiceFlags3 = token
+        info.dwServiceFlags4 = s & 0xFFFFFFFF
+        info.dwProviderReserved = token
+        fill(lpProtocolInfo, info)
+        return 0
+
+    # -- close (seed 004) -----------------------------------------------------
+    def WSPCloseSocket(self, s: int, lpErrno: Any) -> int:
+        """Hard close (seed 004): release the descriptor; the last reference tears
+        the socket down, aborts its overlapped requests with WSA_OPERATION_ABORTED,
+        resets the connection, and the call ends with WPUCloseSocketHandle."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        switch = self.handle_proc.get(s)
+        self.release_handle(sock, s)
+        if not sock.handles:
+            self.teardown(sock, notify=True)
+        self.upcall_close_handle(switch, s)
+        tr = self.sim.tracer
+        if tr is not None:
+            tr.event("close", socket=s, last=not sock.handles)
+        return 0
+
+    def release_handle(self, sock: Sock, handle: int) -> None:
+        del self.table[handle]
+        sock.handles.remove(handle)
+
+    def upcall_close_handle(self, switch: Any, handle: int) -> None:
+        self.handle_proc.pop(handle, None)
+        up = self.upcalls.get(switch)
+        if up is not None and up.lpWPUCloseSocketHandle is not None:
+            up.lpWPUCloseSocketHandle(handle, Ref())
+
+    def teardown(self, sock: Sock, *, notify: bool) -> None:
+        """The last reference is gone: discard names and data, abort everything."""
+        before = sock.state
+        self.step(sock, "close")
+        # No FD_ notification during closure (seed 004): drop the association first.
+        sock.ev_mask = 0
+        sock.ev_handle = None
+        if sock.connect_timer is not None:
+            sock.connect_timer.cancel()
+            sock.connect_timer = None
+        # Release the provider's records of the requests before completing them (seed 004).
+        recvs = list(sock.rq)
+        sends = list(sock.sq)
+        sock.rq.clear()
+        sock.sq.clear()
+        ep = sock.ep
+        ep.owner = None
+        if sock.stream:
+            if ep.listening:
+                ep.listening = False
+                while ep.accept_q:
+                    ep.accept_q.popleft().reset()
+            elif ep.peer is not None:
+                abortive = sock.linger_onoff and sock.linger_secs == 0
+                if ep.fin_out and not abortive:
+                    ep.orphan_close()  # the switch already began a graceful close
+                else:
+                    ep.reset()
+        ep.rbuf.clear()
+        ep.dgrams.clear()
+        ep.dgram_bytes = 0
+        self.sim.network.unbind(ep)
+        sock.peer_names.clear()
+        connected = before in (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
+        for op in recvs:
+            err = WSA_OPERATION_ABORTED
+            if sock.stream and connected:
+                err = self.policy.close_aborts_connected_recv_with
+            if notify:
+                self.complete(op, err, 0)
+            else:
+                self.abort_silently(op, err)
+        for op in sends:
+            if notify:
+                self.complete(op, WSA_OPERATION_ABORTED, op.sent)
+            else:
+                self.abort_silently(op, WSA_OPERATION_ABORTED)
+        self.sim.wake()
+
+    def abort_silently(self, op: Any, err: int) -> None:
+        """WSPCleanup: the request ends with the error but nobody is told."""
+        op.done = True
+        ov = op.ov
+        ov.OffsetHigh = err
+        ov.InternalHigh = 0
+        ov.Internal = op.switch.status_for(err)
+
+    # -- bind / listen -------------------------------------------------------
+    def WSPBind(self, s: int, name: Any, namelen: int, lpErrno: Any) -> int:
+        """Bind to a local address (SPI-FACTS 3.6): WSAEFAULT for a bad or
+        mismatched address, WSAEINVAL if already bound."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        r = decode_addr(name, namelen)
+        if isinstance(r, int):
+            return self.fail(lpErrno, r)
+        fam, ip, port = r
+        if fam != sock.family:
+            return self.fail(lpErrno, WSAEFAULT)
+        err = self.check(sock, "bind")
+        if err:
+            return self.fail(lpErrno, err)
+        if sock.ep.bound:
+            return self.fail(lpErrno, WSAEINVAL)
+        ep = sock.ep
+        ep.reuse = sock.reuse
+        ep.exclusive = sock.exclusive
+        err = self.sim.network.bind(ep, ip, port)
+        if err:
+            return self.fail(lpErrno, err)
+        self.step(sock, "bind")
+        return 0
+
+    def autobind(self, sock: Sock) -> int:
+        ep = sock.ep
+        if ep.bound:
+            return 0
+        ep.reuse = sock.reuse
+        ep.exclusive = sock.exclusive
+        return self.sim.network.bind(ep, ANY4 if sock.family == AF_INET else ANY6, 0)
+
+    def WSPListen(self, s: int, backlog: int, lpErrno: Any) -> int:
+        """Listen (SPI-FACTS 3.6): WSAEINVAL unbound, WSAEISCONN connected,
+        WSAEOPNOTSUPP on datagram sockets; a second call changes the backlog."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        backlog = check_int(backlog, "backlog")
+        err = self.step(sock, "listen")
+        if err:
+            return self.fail(lpErrno, err)
+        if backlog == SOMAXCONN or backlog > 200:
+            backlog = 200
+        ep = sock.ep
+        ep.listening = True
+        ep.backlog = max(1, backlog)
+        while len(ep.accept_q) > ep.backlog:  # excess pending connections are reset
+            ep.accept_q.pop().reset()
+        return 0
+
+    # -- accept --------------------------------------------------------------
+    def WSPAccept(
+        self,
+        s: int,
+        addr: Any,
+        addrlen: Any,
+        lpfnCondition: Any,
+        dwCallbackData: int,
+        lpErrno: Any,
+    ) -> int:
+        """Accept a queued connection (SPI-FACTS 3.6, W90)."""
+        switch = self.process_for(None)
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return INVALID_SOCKET
+        err = self.check(sock, "accept")
+        if err:
+            self.fail(lpErrno, err)
+            return INVALID_SOCKET
+        if addr is not None and addrlen is not None and get_in(addrlen, "addrlen") < addr_size(sock.family):
+            self.fail(lpErrno, WSAEFAULT)  # W90: addrlen 0 -> WSAEFAULT, addrlen untouched
+            return INVALID_SOCKET
+        ep = sock.ep
+        self.rearm(sock, FD_ACCEPT)  # any call re-enables FD_ACCEPT (SPI-FACTS 3.9)
+        if not ep.accept_q:
+            if sock.nonblocking:
+                self.fail(lpErrno, WSAEWOULDBLOCK)
+                return INVALID_SOCKET
+            ok = self.block(sock, lambda: bool(ep.accept_q), None, "WSPAccept", s)
+            if sock.state is S.CLOSED:
+                self.fail(lpErrno, WSAEINTR)
+                return INVALID_SOCKET
+            assert ok
+        srv = ep.accept_q[0]
+        assert srv.raddr is not None and srv.laddr is not None
+        caller = encode_addr(sock.family, *srv.raddr)
+        if lpfnCondition is not None:
+            verdict = lpfnCondition(
+                WSABUF(len(caller), caller), None, None, None,
+                WSABUF(len(encode_addr(sock.family, *srv.laddr)), encode_addr(sock.family, *srv.laddr)),
+                None, Ref(0), dwCallbackData,
+            )  # fmt: skip
+            if addr is not None and addrlen is not None:
+                write_addr(addr, addrlen, caller, "addr", "addrlen")
+            if verdict == CF_DEFER:
+                self.fail(lpErrno, WSATRY_AGAIN)  # the connection stays queued (W90)
+                return INVALID_SOCKET
+            if verdict == CF_REJECT:
+                ep.accept_q.popleft().reset()
+                self.rearm(sock, FD_ACCEPT)
+                self.fail(lpErrno, WSAECONNREFUSED)
+                return INVALID_SOCKET
+            if verdict != CF_ACCEPT:
+                self.fail(lpErrno, WSAEINVAL)
+                return INVALID_SOCKET
+        ep.accept_q.popleft()
+        self._uids += 1
+        new = Sock(
+            self,  # type: ignore[arg-type]
+            self._uids, sock.family, sock.type, sock.protocol, sock.overlapped,
+            S.CONNECTED, srv, switch,
+        )  # fmt: skip
+        for attr in (
+            "nonblocking", "rcvtimeo", "sndtimeo", "linger_onoff", "linger_secs", "reuse",
+            "keepalive", "oobinline", "nodelay", "broadcast", "debug", "dontroute",
+            "ev_handle", "ev_mask", "ev_switch", "security",
+        ):  # fmt: skip
+            setattr(new, attr, getattr(sock, attr))  # W63, SPI-FACTS 3.9
+        srv.owner = new
+        entry = resolve(sock.family, sock.type, sock.protocol)
+        assert not isinstance(entry, int)
+        handle = self.new_handle(new, switch, entry.catalog_id, lpErrno)
+        if handle == INVALID_SOCKET:
+            srv.reset()
+            return INVALID_SOCKET
+        if srv.rst_in:
+            self.step(new, "peer_reset")
+            new.reset_error = 0
+        if addr is not None and addrlen is not None:
+            write_addr(addr, addrlen, caller, "addr", "addrlen")
+        self.latch(new, FD_WRITE_BIT)  # an accepted socket reports FD_WRITE (W68)
+        if srv.fin_in:
+            self.latch(new, FD_CLOSE_BIT)
+        self.rearm(sock, FD_ACCEPT)
+        return handle
+
+    def block(self, sock: Sock, ready: Any, timeout_ms: int | None, call: str, handle: int) -> bool:
+        """Wait for ``ready()`` (or the socket's close) in virtual time."""
+        timeout = None if not timeout_ms else timeout_ms / 1000.0
+        sock.blocked += 1
+        try:
+            return self.sim.wait(lambda: ready() or sock.state is S.CLOSED, timeout, call, handle)
+        finally:
+            sock.blocked -= 1
+
+    # -- connect -------------------------------------------------------------
+    def WSPConnect(
+        self,
+        s: int,
+        name: Any,
+        namelen: int,
+        lpCallerData: Any,
+        lpCalleeData: Any,
+        lpSQOS: Any,
+        lpGQOS: Any,
+        lpErrno: Any,
+    ) -> int:
+        """Connect (SPI-FACTS 3.6; W82, W87): refused, timed out, already
+        connected or connecting, nonblocking would-block, datagram connect and
+        dissolve."""
+        sock = self.lookup(s, lpErrno)
+        if sock is None:
+            return SOCKET_ERROR
+        r = decode_addr(name, namelen)
+        if isinstance(r, int):
+            return self.fail(lpErrno, r)
+        fam, ip, port = r
+        if not sock.stream:
+            return self._connect_datagram(sock, fam, ip, port, lpErrno)
+        if fam != sock.family:
+            return self.fail(lpErrno, WSAEAFNOSUPPORT)
+        err = self.check(sock, "connect")
+        if err:
+            return self.fail(lpErrno, err)
+        if lpSQOS is not None or lpGQOS is not None:
+            return self.fail(lpErrno, WSAEOPNOTSUPP)
+        if lpCallerData is not None:
+            return self.fail(lpErrno, WSAEPROTONOSUPPORT)  # TCP carries no connect data
+        if is_any(ip) or port == 0:
+            return self.fail(lpErrno, WSAEADDRNOTAVAIL)
+        err = self.autobind(sock)
+        if err:
+            return self.fail(lpErrno, err)
+        ep = sock.ep
+        assert ep.laddr is not None
+        if is_any(ep.laddr[0]):
+            ep.laddr = (self.sim.network.source_ip(self.host, sock.family, ip), ep.laddr[1])
+        err = self.authenticate_connect(sock, ip, port)
+        if err:
+            return self.fail(lpErrno, err)
+        self.step(sock, "connect")
+        result = self.sim.network.connect(ep, ip, port)
+        if result == 0:
+            self.step(sock, "connect_ok")
+            self.latch(sock, FD_CONNECT_BIT)
+            self.latch(sock, FD_WRITE_BIT)
+        elif result is not None:
+            self.step(sock, "connect_refused")
+            self.latch(sock, FD_CONNECT_BIT, result)
+        else:
+            sock.connect_timer = self.sim.call_later(CONNECT_TIMEOUT, lambda: self._connect_timeout(sock))
+        if sock.nonblocking:
+            if result is not None and result != 0:
+                sock.so_error = result  # W64: SO_ERROR reports the refusal
+            return self.fail(lpErrno, WSAEWOULDBLOCK)
+        if result is None:
+            self.block(sock, lambda: sock.state is not S.CONNECTING, None, "WSPConnect", s)
+            if sock.state is S.CLOSED:
+                return self.fail(lpErrno, WSAEINTR)
+            if sock.state is not S.CONNECTED:
+                return self.fail(lpErrno, WSAETIMEDOUT)
+            return 0
+        if result != 0:
+            return self.fail(lpErrno, result)
+        return 0
+
+    def _connect_timeout(self, sock: Sock) -> None:
+        sock.connect_timer = None
+        if sock.state is not S.CONNECTING:
+            return
+        sock.ep.peer = None
+        sock.ep.raddr = None
+        self.step(sock, "connect_timeout")
+        if sock.nonblocking:
+            sock.so_error = WSAETIMEDOUT
+        self.latch(sock, FD_CONNECT_BIT, WSAETIMEDOUT)
+        self.sim.wake()
+
+    def _connect_datagram(self, sock: Sock, fam: int, ip: str, port: int, lpErrno: Any) -> int:
+        ep = sock.ep
+        if fam == AF_UNSPEC or (fam == sock.family and is_any(ip) and port == 0):
+            err = self.step(sock, "dissolve")  # W82, SPI-FACTS 3.6
+            if err:
+                return self.fail(lpErrno, err)
+            ep.raddr = None
+            ep.filter_peer = None
+            return 0
+        if fam != sock.family:
+            return self.fail(lpErrno, WSAEAFNOSUPPORT)
+        if is_any(ip) or port == 0:
+            return self.fail(lpErrno, WSAEADDRNOTAVAIL)
+        err = self.check(sock, "connect")
+        if err:
+            return self.fail(lpErrno, err)
+        err = self.autobind(sock)
+        if err:
+            return self.fail(lpErrno, err)
+        err = self.authenticate_datagram(sock, ip, port)
+        if err:
+            return self.fail(lpErrno, err)
+        peer = (ip, port)
+        if ep.raddr != peer:
+            ep.dgrams.clear()  # re-connect discards queued datagrams (SPI-FACTS 3.6)
+            ep.dgram_bytes = 0
+        ep.raddr = peer
+        ep.filter_peer = peer
+        self.step(sock, "connect")
+        self.latch(sock, FD_WRITE_BIT)
+        return 0
+
+    # -- security hooks (the peer-target-name registry plugs in here) ------------
+    def authenticate_connect(self, sock: Sock, ip: str, port: int) -> int:
+        return 0
+
+    def authenticate_datagram(self, sock: Sock, ip: str, port: int) -> int:
+        return 0
+
+
+__all__ = ["CONNECT_TIMEOUT", "Lifecycle", "AF_INET6", "WSAENOTSOCK"]

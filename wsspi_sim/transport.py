@@ -1,0 +1,403 @@
+"""The simulated transport: addresses, ports, connections and datagrams.
+
+This is the bottom layer (DESIGN 1).  It knows nothing of handles, states or
+error tables above it; it moves bytes between :class:`Endpoint` objects and
+tells each endpoint's *owner* (a provider socket) what happened.
+
+Model (chosen, documented in docs/design-choices.md):
+
+* Zero latency: data, FIN and RST reach the peer before the call returns.
+* A stream endpoint has a receive buffer bounded by SO_RCVBUF (``rcap``) and
+  a send queue bounded by SO_SNDBUF (``scap``).  Bytes go straight into the
+  peer's receive buffer while it has room, then wait in the send queue; the
+  peer's reads pull them across.  So a sender meets "window full" only when
+  both are full.
+* FIN is delivered after every byte queued before it.  RST overtakes data: the
+  peer's unread bytes are discarded.
+* An endpoint whose socket was closed gracefully is *orphaned*: it keeps
+  draining its send queue and then delivers FIN; data arriving at it answers
+  with RST, as TCP does after close.
+* Datagrams are delivered whole or not at all; a full receive buffer, an
+  unbound port or an unknown host drops them silently (no ICMP is modelled).
+* An address that no host owns never answers (a "black hole").
+* 127.0.0.1 and ::1 are each host's own loopback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import deque
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import WSAEACCES, WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAECONNREFUSED
+
+if TYPE_CHECKING:
+    from .world import Host, Simulator
+
+AF_INET = 2
+AF_INET6 = 23
+ANY4 = "0.0.0.0"
+ANY6 = "::"
+EPHEMERAL_FIRST = 49152
+EPHEMERAL_LAST = 65535
+
+Addr = tuple[str, int]
+
+
+class Owner(Protocol):
+    """What an endpoint tells the provider socket that owns it."""
+
+    def on_readable(self) -> None: ...
+    def on_writable(self) -> None: ...
+    def on_fin(self) -> None: ...
+    def on_reset(self) -> None: ...
+    def on_incoming(self) -> None: ...
+
+
+def is_any(ip: str) -> bool:
+    return ip == ANY4 or ip == ANY6
+
+
+def is_loopback(ip: str) -> bool:
+    return ip == "127.0.0.1" or ip == "::1" or ip.startswith("127.")
+
+
+class Endpoint:
+    """A transport endpoint: a TCP control block or a UDP port, in memory."""
+
+    __slots__ = (
+        "net",
+        "host",
+        "family",
+        "stream",
+        "laddr",
+        "raddr",
+        "peer",
+        "rbuf",
+        "rcap",
+        "sndq",
+        "scap",
+        "fin_in",
+        "rst_in",
+        "fin_out",
+        "fin_pending",
+        "listening",
+        "backlog",
+        "accept_q",
+        "dgrams",
+        "dgram_bytes",
+        "owner",
+        "reuse",
+        "exclusive",
+        "bound",
+        "orphan",
+        "filter_peer",
+    )
+
+    def __init__(self, net: Network, host: Host, family: int, stream: bool) -> None:
+        self.net = net
+        self.host = host
+        self.family = family
+        self.stream = stream
+        self.laddr: Addr | None = None
+        self.raddr: Addr | None = None
+        self.peer: Endpoint | None = None
+        self.rbuf = bytearray()
+        self.rcap = 65536
+        self.sndq = bytearray()
+        self.scap = 65536
+        self.fin_in = False
+        self.rst_in = False
+        self.fin_out = False
+        self.fin_pending = False
+        self.listening = False
+        self.backlog = 0
+        self.accept_q: deque[Endpoint] = deque()
+        self.dgrams: deque[tuple[bytes, Addr]] = deque()
+        self.dgram_bytes = 0
+        self.owner: Owner | None = None
+        self.reuse = False
+        self.exclusive = False
+        self.bound = False
+        self.orphan = False
+        self.filter_peer: Addr | None = None
+
+    # -- stream data -----------------------------------------------------------
+    def send(self, data: memoryview | bytes) -> int:
+        """Queue stream bytes toward the peer; return how many were accepted."""
+        peer = self.peer
+        if peer is None:
+            return 0
+        n = len(data)
+        taken = 0
+        if not self.sndq and not peer.orphan:
+            room = peer.rcap - len(peer.rbuf)
+            if room > 0:
+                taken = n if n <= room else room
+                peer.rbuf += data[:taken]
+        elif peer.orphan:
+            # Data for a closed socket: TCP answers with RST (W50).
+            self.sndq.clear()
+            peer.detach()
+            self.receive_reset()
+            return n
+        if taken < n:
+            room = self.scap - len(self.sndq)
+            if room > 0:
+                more = n - taken if n - taken <= room else room
+                self.sndq += data[taken : taken + more]
+                taken += more
+        if taken and peer.rbuf and peer.owner is not None:
+            peer.owner.on_readable()
+        return taken
+
+    def send_room(self) -> int:
+        """Bytes a send could queue right now."""
+        peer = self.peer
+        if peer is None:
+            return 0
+        room = self.scap - len(self.sndq)
+        if not self.sndq:
+            room += max(0, peer.rcap - len(peer.rbuf))
+        return room
+
+    def consumed(self) -> None:
+        """The owner read from ``rbuf``: pull the peer's queued bytes across."""
+        peer = self.peer
+        if peer is None or not peer.sndq:
+            return
+        room = self.rcap - len(self.rbuf)
+        if room <= 0:
+            return
+        q = peer.sndq
+        n = len(q) if len(q) <= room else room
+        self.rbuf += q[:n]
+        del q[:n]
+        if not q and peer.fin_pending:
+            peer.fin_pending = False
+            self._deliver_fin()
+        if peer.owner is not None:
+            peer.owner.on_writable()
+        elif peer.orphan and not q:
+            peer.finish_orphan()
+
+    def unsent(self) -> int:
+        """Bytes accepted by a send that the peer's buffer has not taken yet."""
+        return len(self.sndq)
+
+    def shutdown_send(self) -> None:
+        """Send FIN after every queued byte."""
+        if self.fin_out:
+            return
+        self.fin_out = True
+        if self.sndq:
+            self.fin_pending = True
+        else:
+            self._deliver_fin_from_self()
+
+    def _deliver_fin_from_self(self) -> None:
+        peer = self.peer
+        if peer is not None and not peer.fin_in:
+            peer.fin_in = True
+            if peer.owner is not None:
+                peer.owner.on_fin()
+
+    def _deliver_fin(self) -> None:
+        # Called on the receiving endpoint when the sender's queue drained.
+        if not self.fin_in:
+            self.fin_in = True
+            if self.owner is not None:
+                self.owner.on_fin()
+
+    def reset(self) -> None:
+        """Abort the connection: RST to the peer, unsent data lost."""
+        self.sndq.clear()
+        self.fin_pending = False
+        peer = self.peer
+        self.detach()
+        if peer is not None:
+            peer.receive_reset()
+
+    def receive_reset(self) -> None:
+        self.rst_in = True
+        self.rbuf.clear()
+        self.peer = None
+        if self.owner is not None:
+            self.owner.on_reset()
+
+    def detach(self) -> None:
+        peer = self.peer
+        self.peer = None
+        if peer is not None and peer.peer is self:
+            peer.peer = None
+
+    def orphan_close(self) -> None:
+        """The socket is gone; finish the graceful close in the background."""
+        self.owner = None
+        self.orphan = True
+        self.rbuf.clear()
+        if not self.sndq:
+            self.finish_orphan()
+
+    def finish_orphan(self) -> None:
+        # FIN has been delivered; keep the link so a late send is answered with RST.
+        pass
+
+    # -- datagrams -----------------------------------------------------------
+    def deliver(self, data: bytes, src: Addr) -> bool:
+        """Queue one datagram; False if it was dropped."""
+        if self.filter_peer is not None and self.filter_peer != src:
+            return False
+        size = len(data)
+        if self.dgram_bytes + size > self.rcap:
+            return False
+        self.dgrams.append((data, src))
+        self.dgram_bytes += size
+        if self.owner is not None:
+            self.owner.on_readable()
+        return True
+
+    def pop_datagram(self) -> tuple[bytes, Addr]:
+        data, src = self.dgrams.popleft()
+        self.dgram_bytes -= len(data)
+        return data, src
+
+
+class Network:
+    """Routing and port bindings for every host of one simulator."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.routes: dict[str, Host] = {}
+        # (host id, family, stream, port) -> endpoints bound there
+        self.bindings: dict[tuple[int, int, bool, int], list[Endpoint]] = {}
+        self._next_port: dict[tuple[int, int, bool], int] = {}
+        self.dropped_datagrams = 0
+
+    def add_host(self, host: Host) -> None:
+        for ip in host.addresses:
+            if is_loopback(ip):
+                continue
+            if ip in self.routes:
+                raise ValueError(f"address {ip} already belongs to {self.routes[ip].name}")
+        for ip in host.addresses:
+            if not is_loopback(ip):
+                self.routes[ip] = host
+
+    def reroute(self, ip: str, host: Host) -> None:
+        """Make ``host`` answer for ``ip`` from now on (an impostor takes over)."""
+        self.routes[ip] = host
+
+    def route(self, ip: str, src: Host) -> Host | None:
+        if is_loopback(ip):
+            return src
+        return self.routes.get(ip)
+
+    def source_ip(self, host: Host, family: int, dst: str) -> str:
+        """The local address a host uses to reach ``dst``."""
+        if is_loopback(dst):
+            return "127.0.0.1" if family == AF_INET else "::1"
+        want = 4 if family == AF_INET else 6
+        for ip in host.addresses:
+            if not is_loopback(ip) and ipaddress.ip_address(ip).version == want:
+                return ip
+        return "127.0.0.1" if family == AF_INET else "::1"
+
+    # -- ports -------------------------------------------------------------
+    def bind(self, ep: Endpoint, ip: str, port: int) -> int:
+        """Bind ``ep`` to (ip, port); port 0 picks an ephemeral port.  Returns 0 or an error."""
+        if not is_any(ip) and not ep.host.owns(ip):
+            return WSAEADDRNOTAVAIL
+        hid = id(ep.host)
+        if port == 0:
+            port = self._ephemeral(hid, ep.family, ep.stream)
+            if port == 0:
+                return WSAEADDRINUSE
+        else:
+            for other in self.bindings.get((hid, ep.family, ep.stream, port), ()):
+                assert other.laddr is not None
+                oip = other.laddr[0]
+                overlap = is_any(oip) or is_any(ip) or oip == ip
+                if not overlap:
+                    continue
+                if other.exclusive:
+                    return WSAEACCES if ep.reuse else WSAEADDRINUSE
+                if ep.exclusive:
+                    return WSAEADDRINUSE
+                if not ep.reuse:
+                    return WSAEADDRINUSE
+        self.bindings.setdefault((hid, ep.family, ep.stream, port), []).append(ep)
+        ep.laddr = (ip, port)
+        ep.bound = True
+        return 0
+
+    def _ephemeral(self, hid: int, family: int, stream: bool) -> int:
+        key = (hid, family, stream)
+        start = self._next_port.get(key, EPHEMERAL_FIRST)
+        span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1
+        for i in range(span):
+            port = EPHEMERAL_FIRST + (start - EPHEMERAL_FIRST + i) % span
+            if not self.bindings.get((hid, family, stream, port)):
+                self._next_port[key] = port + 1 if port < EPHEMERAL_LAST else EPHEMERAL_FIRST
+                return port
+        return 0
+
+    def unbind(self, ep: Endpoint) -> None:
+        if not ep.bound or ep.laddr is None:
+            return
+        key = (id(ep.host), ep.family, ep.stream, ep.laddr[1])
+        lst = self.bindings.get(key)
+        if lst is not None:
+            try:
+                lst.remove(ep)
+            except ValueError:
+                pass
+            if not lst:
+                del self.bindings[key]
+        ep.bound = False
+
+    def lookup(self, host: Host, family: int, stream: bool, ip: str, port: int, *, listening: bool) -> Endpoint | None:
+        """The endpoint on ``host`` that receives for (ip, port); a specific address wins."""
+        wildcard: Endpoint | None = None
+        for ep in self.bindings.get((id(host), family, stream, port), ()):
+            if listening and not ep.listening:
+                continue
+            assert ep.laddr is not None
+            if ep.laddr[0] == ip:
+                return ep
+            if wildcard is None and is_any(ep.laddr[0]):
+                wildcard = ep
+        return wildcard
+
+    # -- connections ---------------------------------------------------------
+    def connect(self, ep: Endpoint, ip: str, port: int) -> int | None:
+        """Open a connection from ``ep``.  0, an error code, or None (no answer)."""
+        host = self.route(ip, ep.host)
+        if host is None:
+            return None
+        listener = self.lookup(host, ep.family, True, ip, port, listening=True)
+        if listener is None or len(listener.accept_q) >= listener.backlog:
+            return WSAECONNREFUSED
+        assert ep.laddr is not None
+        srv = Endpoint(self, host, ep.family, True)
+        srv.laddr = (ip, port)
+        srv.raddr = ep.laddr
+        srv.rcap, srv.scap = listener.rcap, listener.scap
+        srv.peer = ep
+        ep.peer = srv
+        ep.raddr = (ip, port)
+        listener.accept_q.append(srv)
+        if listener.owner is not None:
+            listener.owner.on_incoming()
+        return 0
+
+    def sendto(self, ep: Endpoint, data: bytes, ip: str, port: int) -> None:
+        """Send one datagram (dropped silently if nobody can take it)."""
+        assert ep.laddr is not None
+        host = self.route(ip, ep.host)
+        target = None if host is None else self.lookup(host, ep.family, False, ip, port, listening=False)
+        src_ip = ep.laddr[0]
+        if is_any(src_ip):
+            src_ip = self.source_ip(ep.host, ep.family, ip)
+        if target is None or not target.deliver(data, (src_ip, ep.laddr[1])):
+            self.dropped_datagrams += 1

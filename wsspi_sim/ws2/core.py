@@ -1,0 +1,315 @@
+"""The switch's own state: startup count, per-thread last error, the process
+handle table, the upcalls it gives providers, and WPUCompleteOverlappedRequest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..constants import SOCKET_ERROR, WSS_OPERATION_IN_PROGRESS
+from ..errors import (
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAENOTSOCK,
+    WSANOTINITIALISED,
+    WSASYSCALLFAILURE,
+    wsa_to_ntstatus,
+)
+from ..provider.core import Ref, check_int, put
+from ..spi import WSPPROC_TABLE, WSPUPCALLTABLE
+from ..structs import WSATHREADID, WSAOVERLAPPED
+
+if TYPE_CHECKING:
+    from ..provider import BaseProvider
+    from ..world import Host
+
+
+class ThreadState:
+    """What the switch keeps per thread of a process."""
+
+    __slots__ = ("thread", "last_error", "apcs", "tid", "in_apc", "impersonating", "threadid")
+
+    def __init__(self, thread: threading.Thread, tid: int) -> None:
+        self.thread = thread
+        self.last_error = 0
+        self.apcs: deque[tuple[Callable[[Any], None], Any]] = deque()
+        self.tid = tid
+        self.in_apc = False
+        self.impersonating: str | None = None
+        self.threadid = WSATHREADID(ThreadHandle=tid, Reserved=0)
+
+
+class Entry:
+    """The switch's record of one socket handle."""
+
+    __slots__ = ("provider", "procs", "context", "catalog", "port", "key")
+
+    def __init__(self, provider: BaseProvider, procs: WSPPROC_TABLE, context: int, catalog: int) -> None:
+        self.provider = provider
+        self.procs = procs
+        self.context = context
+        self.catalog = catalog
+        self.port: Any = None
+        self.key = 0
+
+
+class Event:
+    """A manual-reset event object (WSACreateEvent)."""
+
+    __slots__ = ("signalled",)
+
+    def __init__(self) -> None:
+        self.signalled = False
+
+
+class SwitchCore:
+    """State shared by every part of the switch."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.sim = host.sim
+        self.policy = host.sim.policy
+        self.provider: BaseProvider = host.provider
+        self.pid = host.sim.new_pid()
+        self.started = 0
+        self.procs = WSPPROC_TABLE()
+        self.sockets: dict[int, Entry] = {}
+        #: closed handles whose requests may still complete to a port
+        self.zombies: dict[int, Entry] = {}
+        self.events: dict[int, Event] = {}
+        self.ports: dict[int, Any] = {}
+        self._threads: dict[int, ThreadState] = {}
+        self._by_tid: dict[int, ThreadState] = {}
+        self.upcall_table = self._make_upcalls()
+
+    # -- threads and last error ------------------------------------------------------
+    def ts(self) -> ThreadState:
+        """The calling thread's state (created on first use)."""
+        ident = threading.get_ident()
+        ts = self._threads.get(ident)
+        if ts is None or not ts.thread.is_alive():
+            ts = ThreadState(threading.current_thread(), self.sim.new_handle())
+            self._threads[ident] = ts
+            self._by_tid[ts.tid] = ts
+            self.sim.register_thread()
+        return ts
+
+    def set_error(self, err: int) -> None:
+        self.ts().last_error = err
+
+    def WSAGetLastError(self) -> int:
+        """The calling thread's last error."""
+        with self.sim.lock:
+            return self.ts().last_error
+
+    def WSASetLastError(self, iError: int) -> None:
+        """Set the calling thread's last error."""
+        with self.sim.lock:
+            self.ts().last_error = check_int(iError, "iError")
+
+    def GetLastError(self) -> int:
+        """The calling thread's last error (the same slot as WSAGetLastError)."""
+        with self.sim.lock:
+            return self.ts().last_error
+
+    def GetCurrentProcessId(self) -> int:
+        """This process's id (what WSADuplicateSocketW takes)."""
+        return self.pid
+
+    # -- handle lookup --------------------------------------------------------------
+    def entry(self, s: Any) -> Entry | None:
+        """The handle's record, or None with WSANOTINITIALISED / WSAENOTSOCK set
+        (checked before anything the provider checks: SPI-FACTS 3.5, 4.6)."""
+        if not self.started:
+            self.set_error(WSANOTINITIALISED)
+            return None
+        e = self.sockets.get(s) if type(s) is int else None
+        if e is None:
+            if not isinstance(s, int):
+                raise TypeError(f"s must be an int socket handle, not {type(s).__name__}")
+            self.set_error(WSAENOTSOCK)
+        return e
+
+    def ret(self, rc: int, errno: Ref) -> int:
+        """Finish an int-returning call: on SOCKET_ERROR set the thread's last error."""
+        if rc == SOCKET_ERROR:
+            # A provider failing without an error code is WSASYSCALLFAILURE (SPI-FACTS 3.5).
+            self.ts().last_error = errno.value or WSASYSCALLFAILURE
+        return rc
+
+    def status_for(self, err: int) -> int:
+        """What OVERLAPPED.Internal holds after completion with ``err`` (DESIGN 2)."""
+        if self.policy.internal_holds_ntstatus:
+            return wsa_to_ntstatus(err)
+        return err
+
+    def is_port_associated(self, s: int) -> bool:
+        e = self.sockets.get(s)
+        return e is not None and e.port is not None
+
+    def is_event(self, h: Any) -> bool:
+        return type(h) is int and h in self.events
+
+    # -- upcalls (SPI-FACTS 3.3) -------------------------------------------------------
+    def _make_upcalls(self) -> WSPUPCALLTABLE:
+        return WSPUPCALLTABLE(
+            lpWPUCloseEvent=self.WPUCloseEvent,
+            lpWPUCloseSocketHandle=self.WPUCloseSocketHandle,
+            lpWPUCreateEvent=self.WPUCreateEvent,
+            lpWPUCreateSocketHandle=self.WPUCreateSocketHandle,
+            lpWPUFDIsSet=self.WPUFDIsSet,
+            lpWPUGetProviderPath=self.WPUGetProviderPath,
+            lpWPUModifyIFSHandle=self.WPUModifyIFSHandle,
+            lpWPUPostMessage=self.WPUPostMessage,
+            lpWPUQueryBlockingCallback=self.WPUQueryBlockingCallback,
+            lpWPUQuerySocketHandleContext=self.WPUQuerySocketHandleContext,
+            lpWPUQueueApc=self.WPUQueueApc,
+            lpWPUResetEvent=self.WPUResetEvent,
+            lpWPUSetEvent=self.WPUSetEvent,
+            lpWPUOpenCurrentThread=self.WPUOpenCurrentThread,
+            lpWPUCloseThread=self.WPUCloseThread,
+            switch=self,
+        )
+
+    def WPUCreateSocketHandle(self, dwCatalogEntryId: int, dwContext: int, lpErrno: Any) -> int:
+        """Give a non-IFS provider a new socket handle (SPI-FACTS 3.3)."""
+        h = self.sim.new_handle()
+        self.sockets[h] = Entry(self.provider, self.procs, dwContext, dwCatalogEntryId)
+        return h
+
+    def WPUCloseSocketHandle(self, s: int, lpErrno: Any) -> int:
+        """Remove a handle from this process's table (WSAENOTSOCK if unknown)."""
+        e = self.sockets.pop(s, None)
+        if e is None:
+            put(lpErrno, WSAENOTSOCK, "lpErrno")
+            return SOCKET_ERROR
+        if e.port is not None:
+            self.zombies[s] = e
+        return 0
+
+    def WPUQuerySocketHandleContext(self, s: int, lpContext: Any, lpErrno: Any) -> int:
+        """The context a provider gave WPUCreateSocketHandle for ``s``."""
+        e = self.sockets.get(s)
+        if e is None:
+            put(lpErrno, WSAENOTSOCK, "lpErrno")
+            return SOCKET_ERROR
+        put(lpContext, e.context, "lpContext")
+        return 0
+
+    def WPUCreateEvent(self, lpErrno: Any) -> int:
+        """A new manual-reset event for a provider."""
+        h = self.sim.new_handle()
+        self.events[h] = Event()
+        return h
+
+    def WPUCloseEvent(self, hEvent: Any, lpErrno: Any) -> int:
+        from ..errors import WSA_INVALID_HANDLE
+
+        if self.events.pop(hEvent, None) is None:
+            put(lpErrno, WSA_INVALID_HANDLE, "lpErrno")
+            return 0
+        return 1
+
+    def WPUSetEvent(self, hEvent: Any, lpErrno: Any) -> int:
+        """Signal an event (the provider's network-event notification)."""
+        ev = self.events.get(hEvent)
+        if ev is None:
+            from ..errors import WSA_INVALID_HANDLE
+
+            put(lpErrno, WSA_INVALID_HANDLE, "lpErrno")
+            return 0
+        ev.signalled = True
+        self.sim.wake()
+        return 1
+
+    def WPUResetEvent(self, hEvent: Any, lpErrno: Any) -> int:
+        ev = self.events.get(hEvent)
+        if ev is None:
+            from ..errors import WSA_INVALID_HANDLE
+
+            put(lpErrno, WSA_INVALID_HANDLE, "lpErrno")
+            return 0
+        ev.signalled = False
+        return 1
+
+    def WPUOpenCurrentThread(self, lpThreadId: Any, lpErrno: Any) -> int:
+        """Fill a WSATHREADID for the calling thread."""
+        if not isinstance(lpThreadId, WSATHREADID):
+            put(lpErrno, WSAEFAULT, "lpErrno")
+            return SOCKET_ERROR
+        t = self.ts()
+        lpThreadId.ThreadHandle = t.tid
+        lpThreadId.Reserved = 0
+        return 0
+
+    def WPUCloseThread(self, lpThreadId: Any, lpErrno: Any) -> int:
+        return 0
+
+    def WPUQueueApc(self, lpThreadId: Any, lpfnUserApc: Any, dwContext: Any, lpErrno: Any) -> int:
+        """Queue an APC to a thread; it runs in that thread's next alertable wait."""
+        tid = getattr(lpThreadId, "ThreadHandle", None)
+        ts = self._by_tid.get(tid) if isinstance(tid, int) else None
+        if ts is None:
+            put(lpErrno, WSAEINVAL, "lpErrno")
+            return SOCKET_ERROR
+        ts.apcs.append((lpfnUserApc, dwContext))
+        self.sim.wake()
+        return 0
+
+    def WPUFDIsSet(self, s: int, fdset: Any) -> int:
+        return 0
+
+    def WPUGetProviderPath(self, lpProviderId: Any, lpszProviderDllPath: Any,
+                           lpProviderDllPathLen: Any, lpErrno: Any) -> int:
+        put(lpErrno, WSAEINVAL, "lpErrno")
+        return SOCKET_ERROR
+
+    def WPUModifyIFSHandle(self, dwCatalogEntryId: int, ProposedHandle: int, lpErrno: Any) -> int:
+        """IFS handles are not modelled: the base provider is a non-IFS provider."""
+        from ..constants import INVALID_SOCKET
+
+        put(lpErrno, WSAEINVAL, "lpErrno")
+        return INVALID_SOCKET
+
+    def WPUPostMessage(self, hWnd: Any, Msg: int, wParam: Any, lParam: Any) -> int:
+        return 0
+
+    def WPUQueryBlockingCallback(self, dwCatalogEntryId: int, lplpfnCallback: Any,
+                                 lpdwContext: Any, lpErrno: Any) -> int:
+        put(lplpfnCallback, None, "lplpfnCallback")
+        return 0
+
+    # -- completion (exported by ws2_32, not in the table: SPI-FACTS 3.3, 3.4) -----------
+    def WPUCompleteOverlappedRequest(
+        self, s: int, lpOverlapped: WSAOVERLAPPED, dwError: int, cbTransferred: int, lpErrno: Any
+    ) -> int:
+        """Complete a request: InternalHigh, then Internal, then the event and/or
+        a packet on the socket's completion port (low bit of hEvent: no packet)."""
+        e = self.sockets.get(s)
+        if e is None:
+            e = self.zombies.get(s)
+        if e is None:
+            put(lpErrno, WSAEINVAL, "lpErrno")
+            return SOCKET_ERROR
+        lpOverlapped.InternalHigh = cbTransferred
+        lpOverlapped.Internal = self.status_for(dwError)
+        h = lpOverlapped.hEvent
+        if h:
+            ev = self.events.get(h & ~1) if type(h) is int else None
+            if ev is not None:
+                ev.signalled = True
+        if e.port is not None and not (type(h) is int and h & 1):
+            e.port.post(cbTransferred, e.key, lpOverlapped, dwError)
+        self.sim.wake()
+        return 0
+
+    def wait_overlapped(self, ov: WSAOVERLAPPED, s: int) -> bool:
+        """Block until ``ov`` completes (WSAGetOverlappedResult with fWait)."""
+        h = ov.hEvent
+        if h and not (type(h) is int and (h & ~1) in self.events):
+            return False
+        self.sim.wait(lambda: ov.Internal != WSS_OPERATION_IN_PROGRESS, None, "WSAGetOverlappedResult", s)
+        return True
