@@ -45,13 +45,13 @@ from __future__ import annotations
 from typing import Final, Union
 
 from .errors import (
+    WSAEALREADY,
     WSAECONNRESET,
     WSAEINVAL,
     WSAEISCONN,
     WSAENOTCONN,
     WSAEOPNOTSUPP,
     WSAESHUTDOWN,
-    WSAEALREADY,
 )
 
 

@@ -284,7 +284,7 @@ class ProviderCore:
             switch.WPUCompleteOverlappedRequest(op.handle, ov, err, nbytes, errno)
         tr = self.sim.tracer
         if tr is not None:
-            tr.event("completion", socket=op.handle, kind=op.kind, error=err, bytes=nbytes)
+            tr.event("completion", socket=op.handle, op=op.kind, error=err, bytes=nbytes)
 
     @staticmethod
     def apc(dwContext: Any) -> None:

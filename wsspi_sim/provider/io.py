@@ -42,7 +42,18 @@ from ..errors import (
 )
 from ..structs import WSABUF, WSAOVERLAPPED
 from ..transport import is_any
-from .core import Ref, addr_size, check_int, decode_addr, encode_addr, get_in, put, readable, writable, write_addr
+from .core import (
+    Ref,
+    addr_size,
+    check_int,
+    decode_addr,
+    encode_addr,
+    get_in,
+    put,
+    readable,
+    writable,
+    write_addr,
+)
 from .lifecycle import Lifecycle
 from .sock import Op, Sock
 

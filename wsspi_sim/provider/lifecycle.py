@@ -47,8 +47,18 @@ from ..errors import (
 from ..spi import PROC_NAMES, WSPPROC_TABLE, WSPUPCALLTABLE
 from ..structs import WSABUF, WSAPROTOCOL_INFOW, WSPDATA, fill
 from ..transport import ANY4, ANY6, Endpoint, is_any
-from .catalog import by_catalog_id, resolve
-from .core import ProviderCore, Ref, addr_size, check_int, decode_addr, encode_addr, get_in, put, write_addr
+from .catalog import resolve
+from .core import (
+    ProviderCore,
+    Ref,
+    addr_size,
+    check_int,
+    decode_addr,
+    encode_addr,
+    get_in,
+    put,
+    write_addr,
+)
 from .sock import Sock
 
 #: Virtual seconds an unanswered connect waits (Windows: SYN retries, ~21 s).
@@ -152,7 +162,7 @@ class Lifecycle(ProviderCore):
         stream = entry.type == 1
         ep = Endpoint(self.sim.network, self.host, entry.family, stream)
         sock = Sock(
-            self,  # type: ignore[arg-type]
+            self,
             self._uids,
             entry.family,
             entry.type,
@@ -281,7 +291,7 @@ class Lifecycle(ProviderCore):
         sock.peer_names.clear()
         connected = before in (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
         for op in recvs:
-            err = WSA_OPERATION_ABORTED
+            err: int = WSA_OPERATION_ABORTED
             if sock.stream and connected:
                 err = self.policy.close_aborts_connected_recv_with
             if notify:
@@ -415,7 +425,7 @@ class Lifecycle(ProviderCore):
         ep.accept_q.popleft()
         self._uids += 1
         new = Sock(
-            self,  # type: ignore[arg-type]
+            self,
             self._uids, sock.family, sock.type, sock.protocol, sock.overlapped,
             S.CONNECTED, srv, switch,
         )  # fmt: skip

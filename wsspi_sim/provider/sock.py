@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..transport import Endpoint
     from ..world import Timer
     from ..ws2 import WS2
-    from .base import BaseProvider
+    from .core import ProviderCore as BaseProvider
 
 FD_MAX_EVENTS = 10
 

@@ -20,7 +20,7 @@ from ..errors import (
 )
 from ..provider.core import Ref, check_int, put
 from ..spi import WSPPROC_TABLE, WSPUPCALLTABLE
-from ..structs import WSATHREADID, WSAOVERLAPPED
+from ..structs import WSAOVERLAPPED, WSATHREADID
 
 if TYPE_CHECKING:
     from ..provider import BaseProvider

@@ -47,8 +47,8 @@ class Port:
         self.packets.append((nbytes, key, ov, err))
 
 
-def _timeout(ms: Any, name: str) -> float | None:
-    ms = check_int(ms, name)
+def _timeout(value: Any, name: str) -> float | None:
+    ms: int = check_int(value, name)
     if ms & 0xFFFFFFFF == WSA_INFINITE:
         return None
     if ms < 0:
