@@ -7,14 +7,36 @@ documented WSPPROC_TABLE order (SPI-FACTS 3.2).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from ..spi import PROC_NAMES
 from .control import Control
 
 
+def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Direct SPI calls take the simulator's lock, as every API call does."""
+
+    @functools.wraps(fn)
+    def entry(self: Any, *args: Any) -> Any:
+        with self.sim.lock:
+            return fn(self, *args)
+
+    return entry
+
+
 class BaseProvider(Control):
-    """The host's base provider: the socket table and every WSP entry point."""
+    """The host's base provider: the socket table and every WSP entry point.
+
+    ``provider.WSPxxx`` takes the simulator lock; the proc table WSPStartup
+    gives the switch holds the same functions without that step, because the
+    switch calls them with the lock already held.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _lock_entry_points(cls)
 
     def proc_table(self) -> list[Any]:
         """The 30 WSP entry points in documented order."""
@@ -25,3 +47,14 @@ class BaseProvider(Control):
 
 
 __all__ = ["BaseProvider"]
+
+
+def _lock_entry_points(cls: type) -> None:
+    for name in PROC_NAMES:
+        fn = getattr(cls, name)
+        if getattr(fn, "__wrapped__", None) is None:
+            setattr(cls, "_raw_" + name, fn)
+            setattr(cls, name, _locked(fn))
+
+
+_lock_entry_points(BaseProvider)

@@ -100,7 +100,8 @@ class Lifecycle(ProviderCore):
         lpWSPData.wHighVersion = 0x0202
         lpWSPData.szDescription = "wsspi_sim base service provider"
         for name in PROC_NAMES:
-            setattr(lpProcTable, "lp" + name, getattr(self, name))
+            # the switch calls with the simulator lock held: give it the raw entry
+            setattr(lpProcTable, "lp" + name, getattr(self, "_raw_" + name, getattr(self, name)))
         switch = UpcallTable.switch
         self.upcalls[switch] = UpcallTable  # only the most recent table is kept
         self.started[switch] = self.started.get(switch, 0) + 1
