@@ -21,7 +21,7 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check wsspi_sim tests examples bench
+	$(BIN)/ruff check .
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy --strict wsspi_sim
