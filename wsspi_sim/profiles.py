@@ -17,7 +17,9 @@ from .errors import (
     WSA_OPERATION_ABORTED,
     WSAECONNABORTED,
     WSAECONNRESET,
+    WSAEFAULT,
     WSAEINVAL,
+    WSAEMSGSIZE,
     WSAENOPROTOOPT,
 )
 
@@ -70,6 +72,45 @@ class Policy:
     set_so_type_dgram_error: int = attrs.field(
         metadata={"doc": "setsockopt(SO_TYPE) error on a datagram socket", "src": "SPI-FACTS 3.6; W8"}
     )
+    #: Error of WSAQuerySocketSecurity's size probe (no or short info buffer) on
+    #: a TCP socket: Microsoft's sample expects WSAEFAULT; NtApiDotNet's
+    #: SocketSecurityUtils, which runs on Windows, expects WSAEMSGSIZE (the
+    #: error the documentation gives for non-TCP sockets in both profiles).
+    query_security_tcp_probe_error: int = attrs.field(
+        metadata={"doc": "WSAQuerySocketSecurity size probe error on a TCP socket", "src": "SPI-FACTS 5.6 (WDOC using-secure-socket-extensions); NtApiDotNet SocketSecurityUtils"}
+    )
+    #: WSAGetOverlappedResult derives its answer from OVERLAPPED.Internal with
+    #: the W42 status table, and reports the byte count even on failure (W83);
+    #: otherwise from OffsetHigh, leaving *lpcbTransfer alone on FALSE (SPI-FACTS 3.4).
+    overlapped_result_from_internal: bool = attrs.field(
+        metadata={"doc": "WSAGetOverlappedResult maps OVERLAPPED.Internal (W42 table) and reports bytes on failure", "src": "SPI-FACTS 3.4; W42, W83"}
+    )
+    #: A synchronous WSAIoctl code given an OVERLAPPED completes with 0 bytes
+    #: (W37) instead of the bytes returned (SPI-FACTS 3.4: cbTransferred).
+    sync_ioctl_completes_with_zero_bytes: bool = attrs.field(
+        metadata={"doc": "an overlapped synchronous WSAIoctl reports 0 bytes in its completion", "src": "SPI-FACTS 3.4; W37"}
+    )
+    #: An unknown WSAIoctl code given an OVERLAPPED pends, then completes with
+    #: WSAEOPNOTSUPP (W38); otherwise it fails at once (SPI-FACTS 3.4, 3.6).
+    unknown_ioctl_overlapped_pends: bool = attrs.field(
+        metadata={"doc": "an unknown WSAIoctl code with an OVERLAPPED returns WSA_IO_PENDING, then fails WSAEOPNOTSUPP", "src": "SPI-FACTS 3.4; W38"}
+    )
+    #: On a socket created without WSA_FLAG_OVERLAPPED an OVERLAPPED is ignored
+    #: (seed 000), so a nonblocking socket fails WSAEWOULDBLOCK; Windows blocks
+    #: until the call can finish, regardless of FIONBIO (W39).
+    overlapped_on_plain_socket_blocks: bool = attrs.field(
+        metadata={"doc": "an OVERLAPPED on a socket without WSA_FLAG_OVERLAPPED blocks even if nonblocking", "src": "seed 000; W39"}
+    )
+    #: Thread exit cancels every request the thread issued (SPI-FACTS 3.4), or
+    #: only those without (a completion key and no event) (W22, W33).
+    thread_exit_spares_keyed_port_requests: bool = attrs.field(
+        metadata={"doc": "a request with a completion key and no event survives its thread's exit", "src": "SPI-FACTS 3.4; W22, W33"}
+    )
+    #: FD_READ is recorded again for each arrival of data, not only after a
+    #: receive re-enabled it (SPI-FACTS 3.9 vs W70).
+    fd_read_per_arrival: bool = attrs.field(
+        metadata={"doc": "each arrival of data records FD_READ again, without a receive in between", "src": "SPI-FACTS 3.9; W70"}
+    )
 
 
 DOCUMENTED: Final = Policy(
@@ -83,6 +124,13 @@ DOCUMENTED: Final = Policy(
     so_error_settable=False,
     fd_close_waits_for_data=True,
     set_so_type_dgram_error=WSAENOPROTOOPT,
+    query_security_tcp_probe_error=WSAEFAULT,
+    overlapped_result_from_internal=False,
+    sync_ioctl_completes_with_zero_bytes=False,
+    unknown_ioctl_overlapped_pends=False,
+    overlapped_on_plain_socket_blocks=False,
+    thread_exit_spares_keyed_port_requests=False,
+    fd_read_per_arrival=False,
 )
 
 WINDOWS: Final = Policy(
@@ -96,6 +144,13 @@ WINDOWS: Final = Policy(
     so_error_settable=True,
     fd_close_waits_for_data=False,
     set_so_type_dgram_error=WSAEINVAL,
+    query_security_tcp_probe_error=WSAEMSGSIZE,
+    overlapped_result_from_internal=True,
+    sync_ioctl_completes_with_zero_bytes=True,
+    unknown_ioctl_overlapped_pends=True,
+    overlapped_on_plain_socket_blocks=True,
+    thread_exit_spares_keyed_port_requests=True,
+    fd_read_per_arrival=True,
 )
 
 PROFILES: Final[dict[str, Policy]] = {"documented": DOCUMENTED, "windows": WINDOWS}

@@ -42,6 +42,7 @@ The few rules that are *not* table rows:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final, Union
 
 from .errors import (
@@ -377,6 +378,18 @@ class UnlistedTransition(AssertionError):
 
 #: When not None, every transition taken is added here (tests switch it on).
 taken: set[tuple[str, str, str, str]] | None = None
+
+#: When not None, called as ``observer(old, new, machine)`` each time the code
+#: assigns a provider socket's state (``machine`` is "stream" or "datagram").
+#: The test-suite installs one to prove that every move is a table row
+#: (:func:`listed_move`); creating a socket in its first state is not a move.
+observer: Callable[[State, State, str], None] | None = None
+
+
+def listed_move(machine: str, old: State, new: State) -> bool:
+    """True iff some row of ``machine``'s table leads from ``old`` to ``new``."""
+    table = MACHINES[machine]
+    return any(outcome is new for outcome in table.get(old, {}).values())
 
 
 def transition(table: Table, state: State, event: str) -> Outcome:

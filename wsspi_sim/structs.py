@@ -45,6 +45,7 @@ __all__ = [
     "WSADATA",
     "WSANETWORKEVENTS",
     "WSAOVERLAPPED",
+    "WSAPOLLFD",
     "WSAPROTOCOLCHAIN",
     "WSAPROTOCOL_INFOW",
     "WSATHREADID",
@@ -95,6 +96,7 @@ _WSPDATA = struct.Struct("<HH512s")  # 516
 _WSATHREADID = struct.Struct("<QQ")  # 16
 _WSABUF = struct.Struct("<I4xQ")  # 16
 _WSAOVERLAPPED = struct.Struct("<QQIIQ")  # 32
+_WSAPOLLFD = struct.Struct("<Qhh4x")  # 16: SOCKET fd; SHORT events, revents; padding
 # SecurityProtocol, pad, SOCKADDR_STORAGE, ULONG StringLen; AllStrings at 140
 _PEER_TARGET_NAME_HDR = struct.Struct("<i4x128sI")  # 140
 _SOCKET_SECURITY_SETTINGS = struct.Struct("<iI")  # 8
@@ -109,6 +111,7 @@ _SETTINGS_IPSEC_STRINGS = _SETTINGS_IPSEC_HDR.size  # 84
 
 # C integer kinds of fields, by struct format character: (C name, min, max).
 _CTYPES: dict[str, tuple[str, int, int]] = {
+    "h": ("signed 16-bit", -(1 << 15), (1 << 15) - 1),
     "H": ("unsigned 16-bit", 0, 0xFFFF),
     "I": ("unsigned 32-bit", 0, 0xFFFFFFFF),
     "i": ("signed 32-bit", -(1 << 31), (1 << 31) - 1),
@@ -1149,6 +1152,34 @@ class SOCKET_SECURITY_QUERY_INFO(_Struct):
         """Read a SOCKET_SECURITY_QUERY_INFO."""
         v = _view(buf, "SOCKET_SECURITY_QUERY_INFO.unpack", 24)
         return cls(*_QUERY_INFO.unpack_from(v))
+
+
+@attrs.define
+class WSAPOLLFD(_Struct):
+    """WSAPOLLFD (16 bytes): SOCKET fd; SHORT events; SHORT revents; 4 bytes of
+    padding. ``fd`` is a socket handle; a negative value (C's ``fd = -1``) packs
+    as the 64-bit SOCKET it converts to, so -1 is INVALID_SOCKET."""
+
+    SIZE: ClassVar[int] = 16
+
+    fd: int = _int("Q")
+    events: int = _int("h")
+    revents: int = _int("h")
+
+    def pack(self) -> bytes:
+        """The 16-byte WSAPOLLFD."""
+        fd = self.fd
+        try:
+            if isinstance(fd, int) and not isinstance(fd, bool) and -(1 << 63) <= fd < 0:
+                fd &= _MASK64  # C converts a negative int to the unsigned SOCKET
+            return _WSAPOLLFD.pack(fd, self.events, self.revents)
+        except _PACK_ERRORS as e:
+            raise _pack_error(self, e) from e
+
+    @classmethod
+    def unpack(cls, buf: Buffer) -> Self:
+        """Read a WSAPOLLFD."""
+        return cls(*_WSAPOLLFD.unpack_from(_view(buf, "WSAPOLLFD.unpack", 16)))
 
 
 # ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 from .errors import WSAEACCES, WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAECONNREFUSED
 
 if TYPE_CHECKING:
+    from .faults import Faults
     from .world import Host, Simulator
 
 AF_INET = 2
@@ -62,6 +63,10 @@ def is_loopback(ip: str) -> bool:
     return ip == "127.0.0.1" or ip == "::1" or ip.startswith("127.")
 
 
+#: Factories of the containers an Endpoint creates on first use.
+_LAZY: dict[str, type] = {"rbuf": bytearray, "sndq": bytearray, "accept_q": deque, "dgrams": deque}
+
+
 class Endpoint:
     """A transport endpoint: a TCP control block or a UDP port, in memory."""
 
@@ -73,9 +78,7 @@ class Endpoint:
         "laddr",
         "raddr",
         "peer",
-        "rbuf",
         "rcap",
-        "sndq",
         "scap",
         "fin_in",
         "rst_in",
@@ -83,8 +86,6 @@ class Endpoint:
         "fin_pending",
         "listening",
         "backlog",
-        "accept_q",
-        "dgrams",
         "dgram_bytes",
         "owner",
         "reuse",
@@ -92,6 +93,7 @@ class Endpoint:
         "bound",
         "orphan",
         "filter_peer",
+        "__dict__",  # rbuf, sndq, accept_q and dgrams, once created
     )
 
     def __init__(self, net: Network, host: Host, family: int, stream: bool) -> None:
@@ -102,9 +104,7 @@ class Endpoint:
         self.laddr: Addr | None = None
         self.raddr: Addr | None = None
         self.peer: Endpoint | None = None
-        self.rbuf = bytearray()
         self.rcap = 65536
-        self.sndq = bytearray()
         self.scap = 65536
         self.fin_in = False
         self.rst_in = False
@@ -112,8 +112,6 @@ class Endpoint:
         self.fin_pending = False
         self.listening = False
         self.backlog = 0
-        self.accept_q: deque[Endpoint] = deque()
-        self.dgrams: deque[tuple[bytes, Addr]] = deque()
         self.dgram_bytes = 0
         self.owner: Owner | None = None
         self.reuse = False
@@ -121,6 +119,30 @@ class Endpoint:
         self.bound = False
         self.orphan = False
         self.filter_peer: Addr | None = None
+        # rbuf, sndq, accept_q and dgrams are created on first use (__getattr__).
+
+    # Buffers and queues are created on first use, in the instance __dict__, so
+    # an idle endpoint stays small: reading one that does not exist yet raises
+    # AttributeError inside Python, which then calls __getattr__; it creates the
+    # container and stores it.  Code that only wants to look uses made().
+    rbuf: bytearray
+    sndq: bytearray
+    accept_q: deque[Endpoint]
+    dgrams: deque[tuple[bytes, Addr]]
+
+    if not TYPE_CHECKING:  # keep mypy's attribute checks on Endpoint
+
+        def __getattr__(self, name):
+            factory = _LAZY.get(name)
+            if factory is None:
+                raise AttributeError(f"'Endpoint' object has no attribute {name!r}")
+            value = factory()
+            setattr(self, name, value)
+            return value
+
+    def made(self, name: str) -> Any:
+        """The buffer or queue ``name`` if this endpoint has created it, else None."""
+        return self.__dict__.get(name)
 
     # -- stream data -----------------------------------------------------------
     def send(self, data: memoryview | bytes) -> int:
@@ -183,7 +205,8 @@ class Endpoint:
 
     def unsent(self) -> int:
         """Bytes accepted by a send that the peer's buffer has not taken yet."""
-        return len(self.sndq)
+        q = self.made("sndq")
+        return len(q) if q is not None else 0
 
     def shutdown_send(self) -> None:
         """Send FIN after every queued byte."""
@@ -273,6 +296,9 @@ class Network:
         self.bindings: dict[tuple[int, int, bool, int], list[Endpoint]] = {}
         self._next_port: dict[tuple[int, int, bool], int] = {}
         self.dropped_datagrams = 0
+        #: The simulator's Faults once a network fault is configured (faults.py);
+        #: None keeps the hooks below to one attribute test.
+        self.faults: Faults | None = None
 
     def add_host(self, host: Host) -> None:
         for ip in host.addresses:
@@ -372,6 +398,8 @@ class Network:
     # -- connections ---------------------------------------------------------
     def connect(self, ep: Endpoint, ip: str, port: int) -> int | None:
         """Open a connection from ``ep``.  0, an error code, or None (no answer)."""
+        if self.faults is not None and self.faults.on_connect(ep, ip, port):
+            return None
         host = self.route(ip, ep.host)
         if host is None:
             return None
@@ -394,10 +422,17 @@ class Network:
     def sendto(self, ep: Endpoint, data: bytes, ip: str, port: int) -> None:
         """Send one datagram (dropped silently if nobody can take it)."""
         assert ep.laddr is not None
-        host = self.route(ip, ep.host)
-        target = None if host is None else self.lookup(host, ep.family, False, ip, port, listening=False)
         src_ip = ep.laddr[0]
         if is_any(src_ip):
             src_ip = self.source_ip(ep.host, ep.family, ip)
-        if target is None or not target.deliver(data, (src_ip, ep.laddr[1])):
+        if self.faults is not None:
+            self.faults.on_datagram(ep, data, (src_ip, ep.laddr[1]), ip, port)
+            return
+        self.deliver_datagram(ep.host, ep.family, data, (src_ip, ep.laddr[1]), ip, port)
+
+    def deliver_datagram(self, src_host: Host, family: int, data: bytes, src: Addr, ip: str, port: int) -> None:
+        """Hand one datagram to whatever is bound at (ip, port) now, or drop it."""
+        host = self.route(ip, src_host)
+        target = None if host is None else self.lookup(host, family, False, ip, port, listening=False)
+        if target is None or not target.deliver(data, src):
             self.dropped_datagrams += 1

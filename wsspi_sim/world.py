@@ -19,7 +19,7 @@ import itertools
 import random
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import SimulationDeadlock
 from .profiles import Policy, get_policy
@@ -77,16 +77,25 @@ class Simulator:
         self._handles = itertools.count(0x100, 4)
         self._pids = itertools.count(1000, 4)
         self.network = Network(self)
+        from .faults import Faults
+
+        #: Fault injection (faults.py): nothing configured until a rule is added.
+        self.faults = Faults(self)
         self.hosts: list[Host] = []
         #: Threads that have used the simulation (ident -> Thread).
         self._threads: dict[int, threading.Thread] = {}
         #: Threads waiting right now (ident -> deadline or None).
         self._blocked: dict[int, float | None] = {}
+        #: ... and the condition each of them waits for.
+        self._ready: dict[int, Callable[[], bool]] = {}
         self._activity = 0
+        #: Called (lock held) when a wait notices that a thread has ended; the
+        #: switches use it to apply the thread-exit rule (SPI-FACTS 3.4, W33).
+        self.thread_exit_hooks: list[Callable[[], None]] = []
         self.tracer: Tracer | None = None
-        if trace:
-            from .trace import Tracer
+        from .trace import Tracer, capturing
 
+        if trace or capturing():  # capturing: inside trace.capture() (CLI ``run --trace``)
             self.tracer = Tracer(self)
 
     # -- world ---------------------------------------------------------------
@@ -101,6 +110,25 @@ class Simulator:
             host = Host(self, addresses, principal=principal, name=name or f"host{index}")
             self.hosts.append(host)
             return host
+
+    def reroute(self, ip: str, host: Host) -> None:
+        """Let ``host`` take over address ``ip`` (an impostor, or a failover).
+
+        From now on the network delivers connections and datagrams for ``ip``
+        to ``host``, which may also bind to ``ip``; simulated IPsec then
+        authenticates ``host``'s principal for that address.  The previous
+        owner keeps its sockets but no longer receives anything sent to ``ip``.
+        Loopback addresses belong to every host and cannot be taken over.
+        """
+        with self.lock:
+            if not isinstance(host, Host) or host.sim is not self:
+                raise ValueError("host must be a Host of this simulator")
+            ip = normalize_ip(ip)
+            if ip in ("127.0.0.1", "::1") or ip.startswith("127."):
+                raise ValueError(f"ip: loopback address {ip} cannot be rerouted")
+            self.network.reroute(ip, host)
+            if ip not in host.addresses:
+                host.addresses = (*host.addresses, ip)
 
     def new_handle(self) -> int:
         """A fresh kernel-object handle value (sockets, events, ports)."""
@@ -163,7 +191,8 @@ class Simulator:
     def wake(self) -> None:
         """Something changed: let blocked threads look again."""
         self._activity += 1
-        self._cond.notify_all()
+        if self._blocked:  # only threads inside wait() wait on the condition
+            self._cond.notify_all()
 
     def _others_all_blocked(self, me: int) -> bool:
         for ident, thread in list(self._threads.items()):
@@ -171,8 +200,20 @@ class Simulator:
                 continue
             if not thread.is_alive():
                 del self._threads[ident]
+                for hook in self.thread_exit_hooks:
+                    hook()
+                self.wake()
                 continue
             if ident not in self._blocked:
+                return False
+            # A waiter whose timeout has come, or whose condition now holds, is
+            # about to run, not blocked: jumping the clock (or declaring a
+            # deadlock) before it runs would spin or misreport.
+            deadline = self._blocked[ident]
+            if deadline is not None and deadline <= self.now:
+                return False
+            ready = self._ready.get(ident)
+            if ready is not None and ready():
                 return False
         return True
 
@@ -191,8 +232,13 @@ class Simulator:
         if ready():
             return True
         me = threading.get_ident()
+        # A thread that waits here is a simulation thread even if it never asked
+        # the switch for its per-thread state (recv does not): the others must
+        # know to wait for it.
+        self.register_thread()
         deadline = None if timeout is None else self.now + timeout
         self._blocked[me] = deadline
+        self._ready[me] = ready
         try:
             while True:
                 if ready():
@@ -204,6 +250,8 @@ class Simulator:
                     self._cond.wait(GRACE)
                     if self._activity != before:
                         continue
+                elif self._activity != before:
+                    continue  # a thread's exit changed something: look again
                 # Quiescent: nobody else can act now.  Jump to the next deadline.
                 candidates = [d for d in self._blocked.values() if d is not None]
                 nxt_timer = self._next_timer()
@@ -215,6 +263,13 @@ class Simulator:
                 self._advance_to(max(target, self.now))
         finally:
             del self._blocked[me]
+            del self._ready[me]
+
+    def is_waiting(self, thread: threading.Thread) -> bool:
+        """True while ``thread`` is blocked inside the simulation (a test uses it
+        to know that a helper thread has reached its blocking call)."""
+        with self.lock:
+            return thread.ident is not None and thread.ident in self._blocked
 
     def sleep(self, seconds: float, call: str = "Sleep") -> None:
         """Let ``seconds`` of virtual time pass for the calling thread."""
@@ -251,11 +306,47 @@ class Host:
         from .provider import BaseProvider
 
         self.provider: BaseProvider = BaseProvider(self)
+        if sim.faults.calls_armed:
+            sim.faults.arm_provider(self.provider)
+        #: The provider at the top of the chain (the base provider, or the last
+        #: layered provider installed with install_lsp): what WSAStartup starts.
+        self.top_provider: Any = self.provider
+        #: Layered providers installed on this host, bottom first.
+        self.lsps: list[Any] = []
         self.processes: list[WS2] = []
         self.ws2: WS2 = self.new_process()
 
     def owns(self, ip: str) -> bool:
         return ip in self.addresses
+
+    def install_lsp(self, factory: Callable[[Any], Any]) -> Any:
+        """Install a layered service provider on top of this host's chain.
+
+        ``factory`` is called with the provider below (the base provider, or the
+        previously installed layer) and returns the layer, usually a
+        :class:`wsspi_sim.lsp.LayeredProvider` subclass (pass the class itself).
+        A process whose WSAStartup runs afterwards starts the new top of the
+        chain, which starts the layers below it (SPI-FACTS 3.1); processes
+        already started keep the chain they started with.  Returns the layer.
+        """
+        if not callable(factory):
+            raise TypeError(f"factory must be callable (e.g. a LayeredProvider subclass), not {type(factory).__name__}")
+        with self.sim.lock:
+            lower = self.top_provider
+            layer = factory(lower)
+            for need in ("WSPStartup", "close_info", "unsent", "cancel"):
+                if not callable(getattr(layer, need, None)):
+                    raise TypeError(
+                        f"factory must return a layered provider with {need}() "
+                        f"(e.g. a wsspi_sim.lsp.LayeredProvider), not {type(layer).__name__}"
+                    )
+            self.top_provider = layer
+            self.lsps.append(layer)
+            tr = self.sim.tracer
+            if tr is not None:
+                tr.event("install_lsp", host=self.name, layer=type(layer).__name__)
+                tr.instrument_provider(layer)  # the layer's WSP calls are traced too
+            return layer
 
     def new_process(self) -> WS2:
         """A new process on this host, with its own Winsock (not started)."""

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..spi import PROC_NAMES
-from .control import Control
+from .security import Security
+from .select import Select
 
 
 def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,7 +27,7 @@ def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
     return entry
 
 
-class BaseProvider(Control):
+class BaseProvider(Security, Select):
     """The host's base provider: the socket table and every WSP entry point.
 
     ``provider.WSPxxx`` takes the simulator lock; the proc table WSPStartup

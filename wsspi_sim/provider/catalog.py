@@ -113,6 +113,10 @@ def _c_int(v: int) -> int:
 
 def resolve(af: int, type_: int, protocol: int, info: WSAPROTOCOL_INFOW | None = None) -> Entry | int:
     """The catalog entry for a socket triple, or Windows' error code."""
+    if info is None:  # an exact catalog triple passes every check below unchanged
+        entry = _BY_TRIPLE.get((af, type_, protocol))
+        if entry is not None:
+            return entry
     af, type_, protocol = _c_int(af), _c_int(type_), _c_int(protocol)
     if info is not None:
         if af in (0, FROM_PROTOCOL_INFO):

@@ -24,6 +24,7 @@ from ..constants import (
     SO_KEEPALIVE,
     SO_LINGER,
     SO_OOBINLINE,
+    SO_PROTOCOL_INFOA,
     SO_PROTOCOL_INFOW,
     SO_RCVBUF,
     SO_RCVTIMEO,
@@ -37,16 +38,18 @@ from ..constants import (
 )
 from ..errors import (
     WSA_INVALID_HANDLE,
+    WSA_IO_PENDING,
     WSAEFAULT,
     WSAEINVAL,
     WSAENOPROTOOPT,
     WSAENOTCONN,
+    WSAEOPNOTSUPP,
 )
 from ..structs import WSANETWORKEVENTS, WSAOVERLAPPED
 from .catalog import resolve
 from .core import Ref, addr_size, check_int, encode_addr, get_in, put, readable, writable
 from .io import DataPath
-from .sock import Sock
+from .sock import Op, Sock
 
 _I32 = struct.Struct("<i")
 _U32 = struct.Struct("<I")
@@ -72,6 +75,7 @@ _SOL_OPTS: dict[int, tuple[int, bool]] = {
     SO_ERROR: (4, True),
     SO_TYPE: (4, False),
     SO_PROTOCOL_INFOW: (628, False),
+    SO_PROTOCOL_INFOA: (372, False),  # WSAPROTOCOL_INFOA: szProtocol is CHAR[256] (W11)
 }
 
 _BOOL_ATTR = {
@@ -110,6 +114,12 @@ class Control(DataPath):
             return self.fail(lpErrno, WSAENOPROTOOPT)
         if optname in (SO_LINGER, SO_DONTLINGER) and not sock.stream:
             return self.fail(lpErrno, WSAENOPROTOOPT)
+        if optname == SO_PROTOCOL_INFOA:
+            entry = resolve(sock.family, sock.type, sock.protocol)
+            assert not isinstance(entry, int)
+            # Same fields as the W form, then the name as 256 ANSI characters.
+            name = entry.name.encode("latin-1", "replace")[:255].ljust(256, b"\0")
+            return self._put_opt(optval, optlen, entry.info().pack()[:116] + name, lpErrno, keep_len=True)
         if optname == SO_PROTOCOL_INFOW:
             entry = resolve(sock.family, sock.type, sock.protocol)
             assert not isinstance(entry, int)
@@ -282,8 +292,22 @@ class Control(DataPath):
             raise TypeError("lpOverlapped must be a WSAOVERLAPPED or None")
         if lpcbBytesReturned is None:
             return self.fail(lpErrno, WSAEFAULT)  # W37: even with an OVERLAPPED
+        overlapped = lpOverlapped is not None and sock.overlapped
+        if overlapped and lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
+            return self.fail(lpErrno, WSAEINVAL)  # W34: no APC on a port-associated socket
         handler = self.ioctl_handlers().get(code)
         if handler is None:
+            if overlapped and self.policy.unknown_ioctl_overlapped_pends and not self.sim.strict:
+                # W38: Windows starts the request, then fails it (ERROR_NOT_SUPPORTED
+                # in the packet, WSAEOPNOTSUPP to a routine); the size is untouched.
+                assert lpOverlapped is not None
+                switch = self.switch_of(s, sock)
+                op = Op("ioctl", s, sock, lpOverlapped, lpCompletionRoutine,
+                        self.issuer(switch, lpThreadId, lpCompletionRoutine), switch)  # fmt: skip
+                self.begin(lpOverlapped)
+                self.reset_event(op)
+                self.complete(op, WSAEOPNOTSUPP, 0)
+                return self.fail(lpErrno, WSA_IO_PENDING)
             put(lpcbBytesReturned, 0, "lpcbBytesReturned")
             return self.unmodelled(f"WSPIoctl code 0x{code:08X}", lpErrno)
         result = handler(sock, s, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpOverlapped, lpCompletionRoutine, lpThreadId)
@@ -303,12 +327,16 @@ class Control(DataPath):
         self, sock: Sock, s: int, result: tuple[int, bytes, Any], lpcbBytesReturned: Any,
         lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any,
     ) -> int:  # fmt: skip
-        nbytes, _out, _pending = result
+        nbytes, _out, pending = result
+        if pending is not None:
+            # The handler accepted a request that completes later (SPI-FACTS 3.4):
+            # the byte count is not written now.
+            return self.fail(lpErrno, WSA_IO_PENDING)
         put(lpcbBytesReturned, nbytes, "lpcbBytesReturned")
         if lpOverlapped is not None and sock.overlapped:
             # A synchronous code given an OVERLAPPED still completes through it
             # (SPI-FACTS 3.4); its packet reports 0 bytes on Windows (W37).
-            shown = 0 if self.policy.internal_holds_ntstatus else nbytes
+            shown = 0 if self.policy.sync_ioctl_completes_with_zero_bytes else nbytes
             self.complete_now(sock, s, "ioctl", lpOverlapped, lpCompletionRoutine, lpThreadId, 0, shown)
         return 0
 

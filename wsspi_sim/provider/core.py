@@ -38,7 +38,7 @@ from ..errors import (
     NotModelledError,
 )
 from ..spi import WSPUPCALLTABLE
-from ..structs import WSAOVERLAPPED
+from ..structs import WSAOVERLAPPED, WSATHREADID
 from .sock import Op, Sock
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def get_in(obj: Any, name: str) -> int:
 
 
 def check_int(v: Any, name: str) -> int:
+    if type(v) is int:  # the common case, first
+        return v
     if isinstance(v, bool) or not isinstance(v, int):
         if isinstance(v, bool):
             return int(v)
@@ -208,6 +210,8 @@ class ProviderCore:
         self.last_started: WS2 | None = None
         self._uids = 0
         self.catalog_base = 1001
+        if self.sim.tracer is not None:  # trace the direct WSP entry points (trace.py)
+            self.sim.tracer.instrument_provider(self)
 
     # -- errors --------------------------------------------------------------
     def fail(self, lpErrno: Any, err: int) -> int:
@@ -233,7 +237,11 @@ class ProviderCore:
     def step(self, sock: Sock, event: str) -> int:
         """Take the table's transition for ``event``: 0, or the row's error code."""
         table = S.STREAM if sock.stream else S.DATAGRAM
-        outcome = S.transition(table, sock.state, event)
+        before = sock.state
+        outcome = S.transition(table, before, event)
+        tr = self.sim.tracer
+        if tr is not None:  # the trace's one hook on this path: free when tracing is off
+            tr.transition(sock, "stream" if sock.stream else "datagram", before, event, outcome)
         if isinstance(outcome, int):
             if outcome == WSAECONNRESET and sock.reset_error:
                 return sock.reset_error
@@ -246,6 +254,9 @@ class ProviderCore:
         table = S.STREAM if sock.stream else S.DATAGRAM
         outcome = S.transition(table, sock.state, event)
         if isinstance(outcome, int):
+            tr = self.sim.tracer
+            if tr is not None:  # a refused row is worth seeing in the trace too
+                tr.transition(sock, "stream" if sock.stream else "datagram", sock.state, event, outcome)
             if outcome == WSAECONNRESET and sock.reset_error:
                 return sock.reset_error
             return outcome
@@ -263,8 +274,12 @@ class ProviderCore:
         ov.Internal = WSS_OPERATION_IN_PROGRESS
         ov.InternalHigh = 0
 
-    def complete(self, op: Op, err: int, nbytes: int, flags: int = 0) -> None:
-        """Complete ``op`` exactly once through the mechanism its caller chose."""
+    def complete(self, op: Op, err: int, nbytes: int, flags: int = 0, packet: bool = True) -> None:
+        """Complete ``op`` exactly once through the mechanism its caller chose.
+
+        ``packet=False`` (a request cancelled by its thread's exit without a
+        completion key, W33) signals the event but queues no port packet.
+        """
         if op.done:
             raise AssertionError("wsspi_sim: overlapped request completed twice")
         op.done = True
@@ -277,11 +292,18 @@ class ProviderCore:
             ov.InternalHigh = nbytes
             ov.Internal = switch.status_for(err)
             up = self.upcalls.get(switch)
-            if up is None or up.lpWPUQueueApc is None:
-                return
-            up.lpWPUQueueApc(op.thread, self.apc, op, errno)
-        else:
+            # A thread that has exited gets no APC (W33): WPUQueueApc refuses it.
+            if up is not None and up.lpWPUQueueApc is not None:
+                up.lpWPUQueueApc(op.thread, self.apc, op, errno)
+        elif packet:
             switch.WPUCompleteOverlappedRequest(op.handle, ov, err, nbytes, errno)
+        else:
+            ov.InternalHigh = nbytes
+            ov.Internal = switch.status_for(err)
+            h = ov.hEvent
+            up = self.upcalls.get(switch)
+            if type(h) is int and h & ~1 and up is not None and up.lpWPUSetEvent is not None:
+                up.lpWPUSetEvent(h & ~1, errno)
         tr = self.sim.tracer
         if tr is not None:
             tr.event("completion", socket=op.handle, op=op.kind, error=err, bytes=nbytes)
@@ -300,12 +322,28 @@ class ProviderCore:
         thread: Any, err: int, nbytes: int, flags: int = 0,
     ) -> None:
         """Immediate completion still notifies (SPI-FACTS 3.4)."""
-        op = Op(kind, handle, sock, ov, routine, thread, self.switch_of(handle, sock))
+        switch = self.switch_of(handle, sock)
+        op = Op(kind, handle, sock, ov, routine, self.issuer(switch, thread, routine), switch)
         self.begin(ov)
         self.complete(op, err, nbytes, flags)
 
     def switch_of(self, handle: int, sock: Sock) -> WS2:
         return sock.switch
+
+    def issuer(self, switch: WS2, lpThreadId: Any, routine: Callable[..., Any] | None) -> Any:
+        """The thread a request belongs to: ``lpThreadId`` as the switch passed it.
+
+        A direct SPI call may pass None; a completion routine still needs a
+        thread to run in, so the provider asks the switch for the calling
+        thread (WPUOpenCurrentThread, SPI-FACTS 3.3), as a provider must.
+        """
+        if lpThreadId is not None or routine is None:
+            return lpThreadId
+        tid = WSATHREADID()
+        up = self.upcalls.get(switch)
+        if up is not None and up.lpWPUOpenCurrentThread is not None:
+            up.lpWPUOpenCurrentThread(tid, Ref())
+        return tid
 
     # -- network events (SPI-FACTS 3.9) -----------------------------------------
     def has_data(self, sock: Sock) -> bool:
@@ -331,7 +369,16 @@ class ProviderCore:
         if mask & FD_ACCEPT and sock.ev_armed & FD_ACCEPT and sock.ep.accept_q:
             new |= FD_ACCEPT
         latched = sock.ev_latched & mask
-        if latched & FD_CLOSE and self.policy.fd_close_waits_for_data and self.has_data(sock):
+        # FD_CLOSE waits for the data to be read -- unless reception is disabled
+        # (WSPRecvDisconnect, seed 003): that data can never be read, and FD_CLOSE is
+        # how the client learns the circuit closed.
+        if (
+            latched & FD_CLOSE
+            and self.policy.fd_close_waits_for_data
+            and self.has_data(sock)
+            and sock.state is not S.RECV_SHUT
+            and sock.state is not S.BOTH_SHUT
+        ):
             latched &= ~FD_CLOSE
         new |= latched
         new &= ~sock.ev_record

@@ -36,9 +36,14 @@ from ..errors import (
     WSAEINVAL,
     WSAEMSGSIZE,
     WSAENOPROTOOPT,
+    WSAENOTCONN,
     WSAEOPNOTSUPP,
+    WSAESHUTDOWN,
     WSAETIMEDOUT,
     WSAEWOULDBLOCK,
+    nt_success,
+    ntstatus_to_win32,
+    ntstatus_to_wsa,
 )
 from ..structs import WSABUF, WSAOVERLAPPED
 from ..transport import is_any
@@ -161,7 +166,7 @@ class DataPath(Lifecycle):
         lpThreadId: Any, lpErrno: Any, call: str,
     ) -> int:  # fmt: skip
         r = self.buffers(lpBuffers, dwBufferCount, True)
-        if type(r) is int:
+        if isinstance(r, int):  # an ErrorCode is an int subclass
             return self.fail(lpErrno, r)
         assert not isinstance(r, int)
         views, total = r
@@ -192,10 +197,12 @@ class DataPath(Lifecycle):
             return self.fail(lpErrno, err)
         if overlapped:
             assert lpOverlapped is not None
-            if lpCompletionRoutine is not None and sock.switch.is_port_associated(s):
+            if lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
                 return self.fail(lpErrno, WSAEINVAL)  # W34
             res = None if sock.rq else self.take(sock, views, total, False, lpFrom, lpFromlen, True)
-            op = Op("recv", s, sock, lpOverlapped, lpCompletionRoutine, lpThreadId, sock.switch)
+            switch = self.switch_of(s, sock)
+            thread = self.issuer(switch, lpThreadId, lpCompletionRoutine)
+            op = Op("recv", s, sock, lpOverlapped, lpCompletionRoutine, thread, switch)
             self.begin(lpOverlapped)
             if res is not None and res[1] == 0:
                 nbytes, _, oflags = res
@@ -226,7 +233,7 @@ class DataPath(Lifecycle):
                     return self.fail(lpErrno, err)
                 put(lpFlags, oflags, "lpFlags")
                 return 0
-            if sock.nonblocking:
+            if sock.nonblocking and not (lpOverlapped is not None and self.policy.overlapped_on_plain_socket_blocks):
                 return self.fail(lpErrno, WSAEWOULDBLOCK)
             ok = self.block(sock, lambda: self.recv_ready(sock), sock.rcvtimeo, call, s)
             if sock.state is S.CLOSED:
@@ -234,7 +241,10 @@ class DataPath(Lifecycle):
             if not ok:
                 return self.fail(lpErrno, WSAETIMEDOUT)  # W41
             err = self.check(sock, "recv")
-            if err:
+            # A stream receive already waiting when reception was disabled is not a
+            # "subsequent" receive (seed 003): like a pending one (W48) it takes the
+            # data that arrives.  take() itself reports resets and FIN.
+            if err and not (sock.stream and err == WSAESHUTDOWN):
                 return self.fail(lpErrno, err)
 
     def recv_ready(self, sock: Sock) -> bool:
@@ -287,6 +297,11 @@ class DataPath(Lifecycle):
         rq = sock.rq
         while rq:
             op = rq[0]
+            th = op.thread
+            if th is not None and not op.switch.thread_alive(th):
+                # Its thread has exited: apply the thread-exit rule first (W33).
+                op.switch.reap_threads()
+                continue
             res = self.take(sock, op.views, op.total, False, op.lpFrom, op.lpFromlen, True)
             if res is None:
                 return
@@ -334,7 +349,7 @@ class DataPath(Lifecycle):
         if sock is None:
             return SOCKET_ERROR
         r = self.buffers(lpBuffers, dwBufferCount, False)
-        if type(r) is int:
+        if isinstance(r, int):
             return self.fail(lpErrno, r)
         assert not isinstance(r, int)
         views, total = r
@@ -350,7 +365,7 @@ class DataPath(Lifecycle):
             if not sock.stream:
                 return self.fail(lpErrno, WSAEOPNOTSUPP)
             return self.unmodelled("urgent (MSG_OOB) data", lpErrno)
-        if overlapped and lpCompletionRoutine is not None and sock.switch.is_port_associated(s):
+        if overlapped and lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
             return self.fail(lpErrno, WSAEINVAL)  # W34
         data = bytes(views[0]) if len(views) == 1 else b"".join(views)
         if sock.stream:
@@ -373,8 +388,12 @@ class DataPath(Lifecycle):
         else:
             err = self.check(sock, "send")
             if not err:
-                assert ep.raddr is not None
-                ip, port = ep.raddr
+                if ep.raddr is None:
+                    # a shut state keeps no default peer of its own (states.py): a
+                    # socket shut down before any connect has none (W82)
+                    err = WSAENOTCONN
+                else:
+                    ip, port = ep.raddr
         if err:
             return self.fail(lpErrno, err)
         if len(data) > _MAX_DGRAM[sock.family]:
@@ -413,14 +432,16 @@ class DataPath(Lifecycle):
             return 0
         if overlapped:
             # The window is full: the request pends until the peer drains (issue 3).
-            op = Op("send", s, sock, lpOverlapped, lpCompletionRoutine, lpThreadId, sock.switch)
+            switch = self.switch_of(s, sock)
+            thread = self.issuer(switch, lpThreadId, lpCompletionRoutine)
+            op = Op("send", s, sock, lpOverlapped, lpCompletionRoutine, thread, switch)
             op.data = data
             op.sent = n
             self.begin(lpOverlapped)
             self.reset_event(op)
             sock.sq.append(op)
             return self.fail(lpErrno, WSA_IO_PENDING)
-        if sock.nonblocking:
+        if sock.nonblocking and not (lpOverlapped is not None and self.policy.overlapped_on_plain_socket_blocks):
             if n == 0:
                 sock.write_blocked = True
                 return self.fail(lpErrno, WSAEWOULDBLOCK)
@@ -512,6 +533,8 @@ class DataPath(Lifecycle):
             # TCP/IP carries no disconnect data (no XP1_DISCONNECT_DATA): SPI-FACTS 3.8.
             return self.fail(lpErrno, WSAENOPROTOOPT)
         self.step(sock, "recv_disconnect")
+        if sock.ev_mask:
+            self.ev_update(sock)  # an FD_CLOSE held back for unread data is due now
         return 0
 
     def WSPSendDisconnect(self, s: int, lpOutboundDisconnectData: Any, lpErrno: Any) -> int:
@@ -551,14 +574,29 @@ class DataPath(Lifecycle):
             if not fWait:
                 self.fail(lpErrno, WSA_IO_INCOMPLETE)
                 return FALSE
-            if not sock.switch.wait_overlapped(ov, s):
+            if not self.switch_of(s, sock).wait_overlapped(ov, s):
                 self.fail(lpErrno, WSA_INVALID_HANDLE)
                 return FALSE
-        put(lpcbTransfer, ov.InternalHigh, "lpcbTransfer")
+        if self.policy.overlapped_result_from_internal:
+            # W42: the answer is the status in Internal (after a wait on a signalled
+            # event it may still be STATUS_PENDING, a success status: TRUE).  The
+            # byte count and flags are reported whatever the outcome (W83).
+            status = ov.Internal & 0xFFFFFFFF
+            put(lpcbTransfer, ov.InternalHigh, "lpcbTransfer")
+            put(lpdwFlags, ov.Offset, "lpdwFlags")
+            if nt_success(status):
+                if lpErrno is not None:
+                    put(lpErrno, int(ntstatus_to_win32(status)), "lpErrno")
+                return TRUE
+            self.fail(lpErrno, int(ntstatus_to_wsa(status)))
+            return FALSE
+        # SPI-FACTS 3.4 (LSP convention): OffsetHigh is the error, Offset the flags;
+        # on FALSE *lpcbTransfer is not updated.
         put(lpdwFlags, ov.Offset, "lpdwFlags")
         if ov.OffsetHigh:
             self.fail(lpErrno, ov.OffsetHigh)
             return FALSE
+        put(lpcbTransfer, ov.InternalHigh, "lpcbTransfer")
         if lpErrno is not None:
             put(lpErrno, 0, "lpErrno")
         return TRUE
@@ -574,7 +612,7 @@ class DataPath(Lifecycle):
         return (
             len(sock.handles) == 1,
             connected,
-            sock.ep.unsent() + sum(len(op.data) - op.sent for op in sock.sq),
+            sock.ep.unsent() + (sum(len(op.data) - op.sent for op in sq) if (sq := sock.made("sq")) else 0),
             sock.linger_onoff,
             sock.linger_secs,
             sock.nonblocking,
@@ -609,6 +647,38 @@ class DataPath(Lifecycle):
             self.complete(op, WSA_OPERATION_ABORTED, op.sent if op.kind == "send" else 0)
         return len(victims)
 
+    def thread_exited(self, switch: Any, tid: int) -> None:
+        """The switch saw thread ``tid`` of its process end: its pending requests
+        follow the thread-exit rule (SPI-FACTS 3.4: all cancelled; profile
+        "windows", W22/W33: a request with a completion key and no event survives,
+        and one on a port without a key is cancelled with no packet).
+
+        Cancelled requests complete with WSA_OPERATION_ABORTED; a completion
+        routine is never run (its thread is gone).  Sockets and requests are
+        visited in creation and issue order, so the outcome is deterministic.
+        """
+        spare_keyed = self.policy.thread_exit_spares_keyed_port_requests
+        seen: set[int] = set()
+        for sock in list(self.table.values()):
+            if sock.uid in seen or not (sock.rq or sock.sq):
+                continue
+            seen.add(sock.uid)
+            victims: list[tuple[Op, bool]] = []
+            for q in (sock.rq, sock.sq):
+                for op in q:
+                    if op.switch is not switch or getattr(op.thread, "ThreadHandle", None) != tid:
+                        continue
+                    key = switch.completion_key(op.handle)
+                    h = op.ov.hEvent
+                    has_event = type(h) is int and bool(h & ~1)
+                    if spare_keyed and key and not has_event:
+                        continue  # survives (W22): a later CancelIoEx can still cancel it
+                    victims.append((op, not spare_keyed or bool(key)))
+            for op, _ in victims:
+                (sock.rq if op in sock.rq else sock.sq).remove(op)
+            for op, packet in victims:
+                self.complete(op, WSA_OPERATION_ABORTED, op.sent if op.kind == "send" else 0, 0, packet)
+
     # -- transport notifications ---------------------------------------------------
     def on_readable(self, sock: Sock) -> None:
         if sock.recv_reset_pending:
@@ -618,6 +688,10 @@ class DataPath(Lifecycle):
         if sock.rq:
             self.serve_recvs(sock)
         if sock.ev_mask:
+            if self.policy.fd_read_per_arrival and not sock.ev_record & FD_READ:
+                # W70: each arrival records FD_READ again (recording disarms it; an
+                # arrival while FD_READ is still recorded adds nothing)
+                sock.ev_armed |= FD_READ
             self.ev_update(sock)
         self.sim.wake()
 
@@ -626,6 +700,10 @@ class DataPath(Lifecycle):
         sq = sock.sq
         while sq:
             op = sq[0]
+            th = op.thread
+            if th is not None and not op.switch.thread_alive(th):
+                op.switch.reap_threads()  # the thread-exit rule first (W33)
+                continue
             op.sent += ep.send(op.data[op.sent :])
             if op.sent < len(op.data):
                 break

@@ -79,6 +79,8 @@ class Lifecycle(ProviderCore):
         super().__init__(host)
         self.handle_proc: dict[int, Any] = {}
         self.dup_tokens: dict[int, tuple[Sock, int]] = {}
+        #: switch -> the proc table WSPStartup filled for it (faults.py rewrites them)
+        self.proc_tables: dict[Any, WSPPROC_TABLE] = {}
 
     # -- startup -----------------------------------------------------------
     def WSPStartup(
@@ -90,8 +92,15 @@ class Lifecycle(ProviderCore):
         lpProcTable: WSPPROC_TABLE | None,
     ) -> int:
         """Start the provider for a process (SPI-FACTS 3.1); returns 0 or the error."""
+        if not isinstance(UpcallTable, WSPUPCALLTABLE):
+            # passed by value in C: it cannot be NULL (SPI-FACTS 3.1)
+            raise TypeError(f"UpcallTable must be a WSPUPCALLTABLE, not {type(UpcallTable).__name__}")
         if lpWSPData is None or lpProcTable is None:
             return WSAEFAULT
+        if not isinstance(lpWSPData, WSPDATA):
+            raise TypeError(f"lpWSPData must be a WSPDATA or None, not {type(lpWSPData).__name__}")
+        if not isinstance(lpProcTable, WSPPROC_TABLE):
+            raise TypeError(f"lpProcTable must be a WSPPROC_TABLE or None, not {type(lpProcTable).__name__}")
         wVersionRequested = check_int(wVersionRequested, "wVersionRequested")
         major, minor = wVersionRequested & 0xFF, (wVersionRequested >> 8) & 0xFF
         if major < 2 or (major == 2 and minor < 2):
@@ -103,6 +112,8 @@ class Lifecycle(ProviderCore):
             # the switch calls with the simulator lock held: give it the raw entry
             setattr(lpProcTable, "lp" + name, getattr(self, "_raw_" + name, getattr(self, name)))
         switch = UpcallTable.switch
+        # Fault injection (faults.py) rewrites the tables already given out.
+        self.proc_tables[switch] = lpProcTable
         self.upcalls[switch] = UpcallTable  # only the most recent table is kept
         self.started[switch] = self.started.get(switch, 0) + 1
         self.last_started = switch
@@ -247,6 +258,11 @@ class Lifecycle(ProviderCore):
             tr.event("close", socket=s, last=not sock.handles)
         return 0
 
+    def switch_of(self, handle: int, sock: Sock) -> Any:
+        """The process (switch) that owns ``handle``: a duplicate's requests
+        complete to the process that issued them, not to the socket's creator."""
+        return self.handle_proc.get(handle, sock.switch)
+
     def release_handle(self, sock: Sock, handle: int) -> None:
         del self.table[handle]
         sock.handles.remove(handle)
@@ -263,15 +279,20 @@ class Lifecycle(ProviderCore):
         self.step(sock, "close")
         # No FD_ notification during closure (seed 004): drop the association first.
         sock.ev_mask = 0
-        sock.ev_handle = None
+        if sock.ev_handle is not None:
+            sock.ev_handle = None
         if sock.connect_timer is not None:
             sock.connect_timer.cancel()
             sock.connect_timer = None
         # Release the provider's records of the requests before completing them (seed 004).
-        recvs = list(sock.rq)
-        sends = list(sock.sq)
-        sock.rq.clear()
-        sock.sq.clear()
+        # made(): look without creating the queues an idle socket never had.
+        rq, sq = sock.made("rq"), sock.made("sq")
+        recvs: list[Any] = list(rq) if rq else []
+        sends: list[Any] = list(sq) if sq else []
+        if rq:
+            rq.clear()
+        if sq:
+            sq.clear()
         ep = sock.ep
         ep.owner = None
         if sock.stream:
@@ -285,11 +306,15 @@ class Lifecycle(ProviderCore):
                     ep.orphan_close()  # the switch already began a graceful close
                 else:
                     ep.reset()
-        ep.rbuf.clear()
-        ep.dgrams.clear()
+        rbuf, dgrams, names = ep.made("rbuf"), ep.made("dgrams"), sock.made("peer_names")
+        if rbuf:
+            rbuf.clear()
+        if dgrams:
+            dgrams.clear()
         ep.dgram_bytes = 0
         self.sim.network.unbind(ep)
-        sock.peer_names.clear()
+        if names:
+            names.clear()
         connected = before in (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
         for op in recvs:
             err: int = WSA_OPERATION_ABORTED
@@ -339,6 +364,8 @@ class Lifecycle(ProviderCore):
         if err:
             return self.fail(lpErrno, err)
         self.step(sock, "bind")
+        if not sock.stream:
+            self.latch(sock, FD_WRITE_BIT)  # a bound datagram socket can send (W65)
         return 0
 
     def autobind(self, sock: Sock) -> int:
@@ -347,7 +374,10 @@ class Lifecycle(ProviderCore):
             return 0
         ep.reuse = sock.reuse
         ep.exclusive = sock.exclusive
-        return self.sim.network.bind(ep, ANY4 if sock.family == AF_INET else ANY6, 0)
+        err = self.sim.network.bind(ep, ANY4 if sock.family == AF_INET else ANY6, 0)
+        if not err and not sock.stream:
+            self.latch(sock, FD_WRITE_BIT)  # as for an explicit bind (W65)
+        return err
 
     def WSPListen(self, s: int, backlog: int, lpErrno: Any) -> int:
         """Listen (SPI-FACTS 3.6): WSAEINVAL unbound, WSAEISCONN connected,
@@ -388,11 +418,15 @@ class Lifecycle(ProviderCore):
             self.fail(lpErrno, err)
             return INVALID_SOCKET
         if addr is not None and addrlen is not None and get_in(addrlen, "addrlen") < addr_size(sock.family):
+            self.rearm(sock, FD_ACCEPT)  # even a failing call re-enables (SPI-FACTS 3.9)
             self.fail(lpErrno, WSAEFAULT)  # W90: addrlen 0 -> WSAEFAULT, addrlen untouched
             return INVALID_SOCKET
         ep = sock.ep
-        self.rearm(sock, FD_ACCEPT)  # any call re-enables FD_ACCEPT (SPI-FACTS 3.9)
         if not ep.accept_q:
+            # Any call re-enables FD_ACCEPT (SPI-FACTS 3.9), even a failing one; one
+            # that takes a connection re-enables after taking it (no FD_ACCEPT for a
+            # connection already accepted), and a deferring one (WSATRY_AGAIN) not.
+            self.rearm(sock, FD_ACCEPT)
             if sock.nonblocking:
                 self.fail(lpErrno, WSAEWOULDBLOCK)
                 return INVALID_SOCKET
@@ -421,6 +455,7 @@ class Lifecycle(ProviderCore):
                 self.fail(lpErrno, WSAECONNREFUSED)
                 return INVALID_SOCKET
             if verdict != CF_ACCEPT:
+                self.rearm(sock, FD_ACCEPT)
                 self.fail(lpErrno, WSAEINVAL)
                 return INVALID_SOCKET
         ep.accept_q.popleft()
@@ -512,10 +547,14 @@ class Lifecycle(ProviderCore):
         result = self.sim.network.connect(ep, ip, port)
         if result == 0:
             self.step(sock, "connect_ok")
+            # Only a successful connect clears an earlier failure (W64).
+            sock.connect_failed = 0
+            sock.so_error = 0
             self.latch(sock, FD_CONNECT_BIT)
             self.latch(sock, FD_WRITE_BIT)
         elif result is not None:
             self.step(sock, "connect_refused")
+            sock.connect_failed = result  # select: exceptfds (W64)
             self.latch(sock, FD_CONNECT_BIT, result)
         else:
             sock.connect_timer = self.sim.call_later(CONNECT_TIMEOUT, lambda: self._connect_timeout(sock))
@@ -541,6 +580,7 @@ class Lifecycle(ProviderCore):
         sock.ep.peer = None
         sock.ep.raddr = None
         self.step(sock, "connect_timeout")
+        sock.connect_failed = WSAETIMEDOUT
         if sock.nonblocking:
             sock.so_error = WSAETIMEDOUT
         self.latch(sock, FD_CONNECT_BIT, WSAETIMEDOUT)
@@ -575,6 +615,7 @@ class Lifecycle(ProviderCore):
         ep.raddr = peer
         ep.filter_peer = peer
         self.step(sock, "connect")
+        self.latch(sock, FD_CONNECT_BIT)  # W65: connecting a UDP socket reports FD_CONNECT
         self.latch(sock, FD_WRITE_BIT)
         return 0
 

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .. import states as _states
 from ..states import State
 from ..structs import WSAOVERLAPPED
 
@@ -75,7 +76,14 @@ class Op:
 
 
 class Sock:
-    """An underlying socket (shared by duplicated descriptors)."""
+    """An underlying socket (shared by duplicated descriptors).
+
+    Memory (bench: idle_socket_bytes): what every socket uses is a slot; an
+    option or record that keeps its default until something changes it is a
+    class-level default, and only a socket that changes one gets an instance
+    ``__dict__`` for it; the queues and records most sockets never touch are
+    created on first use (``__getattr__`` below).
+    """
 
     __slots__ = (
         "provider",
@@ -85,43 +93,46 @@ class Sock:
         "protocol",
         "stream",
         "overlapped",
-        "state",
+        "_state",
         "handles",
         "ep",
         "nonblocking",
-        "rcvtimeo",
-        "sndtimeo",
-        "linger_onoff",
-        "linger_secs",
-        "reuse",
-        "exclusive",
-        "keepalive",
-        "oobinline",
-        "nodelay",
-        "broadcast",
-        "debug",
-        "dontroute",
-        "so_error",
-        "rq",
-        "sq",
-        "ev_handle",
         "ev_mask",
-        "ev_record",
-        "ev_latched",
-        "ev_errors",
-        "ev_armed",
-        "ev_switch",
-        "write_blocked",
-        "reset_error",
-        "recv_reset_pending",
-        "connect_timer",
-        "blocked",
         "switch",
-        "peer_names",
-        "security",
-        "sec_peer",
-        "backlog",
+        "__dict__",  # the options below once one is set, and the containers below
     )
+
+    # -- class-level defaults (assigning one stores it on the instance) -----------
+    rcvtimeo: int = 0
+    sndtimeo: int = 0
+    linger_onoff: int = 0
+    linger_secs: int = 0
+    reuse: bool = False
+    exclusive: bool = False
+    keepalive: bool = False
+    oobinline: bool = False
+    nodelay: bool = False
+    broadcast: bool = False
+    debug: bool = False
+    dontroute: bool = False
+    so_error: int = 0
+    #: error of the last failed connect, until a connect succeeds: what
+    #: select reports in exceptfds and WSAPoll as POLLERR (W64)
+    connect_failed: int = 0
+    ev_handle: int | None = None
+    ev_record: int = 0
+    ev_latched: int = 0
+    ev_armed: int = 0x3FF
+    ev_switch: WS2 | None = None
+    write_blocked: bool = False
+    reset_error: int = 0
+    recv_reset_pending: bool = False
+    connect_timer: Timer | None = None
+    #: threads blocked in a call on this socket (woken with WSAEINTR on close)
+    blocked: int = 0
+    security: Any = None
+    sec_peer: Any = None
+    backlog: int = 0
 
     def __init__(
         self,
@@ -142,43 +153,52 @@ class Sock:
         self.protocol = protocol
         self.stream = type_ == 1
         self.overlapped = overlapped
-        self.state = state
+        self._state = state  # creation is not a transition: no observer call
         self.handles: list[int] = []
         self.ep = ep
         self.nonblocking = False
-        self.rcvtimeo = 0
-        self.sndtimeo = 0
-        self.linger_onoff = 0
-        self.linger_secs = 0
-        self.reuse = False
-        self.exclusive = False
-        self.keepalive = False
-        self.oobinline = False
-        self.nodelay = False
-        self.broadcast = False
-        self.debug = False
-        self.dontroute = False
-        self.so_error = 0
-        self.rq: deque[Op] = deque()
-        self.sq: deque[Op] = deque()
-        self.ev_handle: int | None = None
         self.ev_mask = 0
-        self.ev_record = 0
-        self.ev_latched = 0
-        self.ev_errors = [0] * FD_MAX_EVENTS
-        self.ev_armed = 0x3FF
-        self.ev_switch: WS2 | None = None
-        self.write_blocked = False
-        self.reset_error = 0
-        self.recv_reset_pending = False
-        self.connect_timer: Timer | None = None
-        #: threads blocked in a call on this socket (woken with WSAEINTR on close)
-        self.blocked = 0
         self.switch = switch
-        self.peer_names: dict[tuple[int, str, int] | None, str] = {}
-        self.security: Any = None
-        self.sec_peer: Any = None
-        self.backlog = 0
+        # rq, sq, ev_errors and peer_names are created on first use (__getattr__).
+
+    # Containers most sockets never use are created on first use, in the instance
+    # __dict__, so an idle socket stays small (bench: idle_socket_bytes): reading
+    # one that does not exist yet raises AttributeError inside Python, which then
+    # calls __getattr__; it creates the container and stores it.  Code that only
+    # wants to look (a close) uses made(), which creates nothing.
+    rq: deque[Op]
+    sq: deque[Op]
+    ev_errors: list[int]
+    peer_names: dict[tuple[int, str, int] | None, str]
+
+    if not TYPE_CHECKING:  # keep mypy's attribute checks on Sock
+
+        def __getattr__(self, name):
+            factory = _LAZY.get(name)
+            if factory is None:
+                raise AttributeError(f"'Sock' object has no attribute {name!r}")
+            value = factory()
+            setattr(self, name, value)
+            return value
+
+    def made(self, name: str) -> Any:
+        """The container ``name`` (rq, sq, ev_errors, peer_names) if this socket
+        has created it, else None; never creates it."""
+        return self.__dict__.get(name)
+
+    @property
+    def state(self) -> State:
+        """The socket's state in its machine (states.STREAM or states.DATAGRAM)."""
+        return self._state
+
+    @state.setter
+    def state(self, new: State) -> None:
+        # Tests set states.observer to check that every move the code makes is a
+        # row of the tables; off, this costs one global lookup and an `is None`.
+        observer = _states.observer
+        if observer is not None:
+            observer(self._state, new, "stream" if self.stream else "datagram")
+        self._state = new
 
     # Transport notifications (see transport.Owner).
     def on_readable(self) -> None:
@@ -198,3 +218,12 @@ class Sock:
 
     def __repr__(self) -> str:
         return f"<Sock {self.uid} {self.state!r} handles={self.handles}>"
+
+
+#: Factories of the containers Sock creates on first use.
+_LAZY: dict[str, Callable[[], Any]] = {
+    "rq": deque,
+    "sq": deque,
+    "ev_errors": lambda: [0] * FD_MAX_EVENTS,
+    "peer_names": dict,
+}

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .opentype import OpenTypeAPI
+from .secure import SecureAPI
+from .select import SelectAPI
 from .waits import WaitAPI
 
 if TYPE_CHECKING:
     from ..world import Host
 
 
-class WS2(WaitAPI):
+class WS2(OpenTypeAPI, SecureAPI, SelectAPI, WaitAPI):
     """The Winsock API of one simulated process (``host.ws2``, ``host.new_process()``)."""
 
     def __init__(self, host: Host) -> None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class ThreadState:
     """What the switch keeps per thread of a process."""
 
-    __slots__ = ("thread", "last_error", "apcs", "tid", "in_apc", "impersonating", "threadid")
+    __slots__ = ("thread", "last_error", "apcs", "tid", "in_apc", "impersonating", "threadid", "opentype")
 
     def __init__(self, thread: threading.Thread, tid: int) -> None:
         self.thread = thread
@@ -40,6 +40,8 @@ class ThreadState:
         self.in_apc = False
         self.impersonating: str | None = None
         self.threadid = WSATHREADID(ThreadHandle=tid, Reserved=0)
+        #: SO_OPENTYPE: a per-thread setting a new thread starts at 0 (W12)
+        self.opentype = 0
 
 
 class Entry:
@@ -84,13 +86,21 @@ class SwitchCore:
         self._threads: dict[int, ThreadState] = {}
         self._by_tid: dict[int, ThreadState] = {}
         self.upcall_table = self._make_upcalls()
+        # The simulator tells us when it notices a thread has ended (in a wait).
+        host.sim.thread_exit_hooks.append(self.reap_threads)
+        if self.sim.tracer is not None:  # wrap the API and the upcalls (trace.py); free when off
+            self.sim.tracer.instrument_switch(self)
 
     # -- threads and last error ------------------------------------------------------
     def ts(self) -> ThreadState:
         """The calling thread's state (created on first use)."""
         ident = threading.get_ident()
         ts = self._threads.get(ident)
-        if ts is None or not ts.thread.is_alive():
+        # A record whose thread is not the caller belongs to a dead thread whose
+        # ident was reused (cheaper than is_alive(), and right during shutdown).
+        if ts is None or ts.thread is not threading.current_thread():
+            if ts is not None:
+                self.reap_threads()  # a new thread reuses a dead one's ident
             ts = ThreadState(threading.current_thread(), self.sim.new_handle())
             self._threads[ident] = ts
             self._by_tid[ts.tid] = ts
@@ -99,6 +109,44 @@ class SwitchCore:
 
     def set_error(self, err: int) -> None:
         self.ts().last_error = err
+
+    # -- thread exit (SPI-FACTS 3.4; W22, W33) ------------------------------------------
+    def thread_alive(self, lpThreadId: Any) -> bool:
+        """False iff ``lpThreadId`` names a thread of this process that has ended
+        and whose exit has not been processed yet (unknown ids count as alive)."""
+        ts = self._by_tid.get(getattr(lpThreadId, "ThreadHandle", None))  # type: ignore[arg-type]
+        return ts is None or ts.thread.is_alive()
+
+    def reap_threads(self) -> None:
+        """Process the exit of every thread of this process that has ended.
+
+        Thread exit is noticed lazily -- when the switch next looks at its
+        threads (waits, cancellation, a new thread) or when the provider is about
+        to complete a request of that thread -- and then the provider applies
+        the thread-exit rule to the thread's pending requests.
+        """
+        by_tid = self._by_tid
+        for ts in by_tid.values():
+            if not ts.thread.is_alive():
+                break
+        else:
+            return
+        dead = [ts for ts in by_tid.values() if not ts.thread.is_alive()]
+        for ts in dead:
+            del by_tid[ts.tid]
+            ident = ts.thread.ident
+            if ident is not None and self._threads.get(ident) is ts:
+                del self._threads[ident]
+            ts.apcs.clear()  # its APCs can never run
+        for ts in dead:
+            self.provider.thread_exited(self, ts.tid)
+
+    def completion_key(self, s: int) -> int:
+        """The completion key of handle ``s`` if it is associated with a port, else 0."""
+        e = self.sockets.get(s)
+        if e is None:
+            e = self.zombies.get(s)
+        return e.key if e is not None and e.port is not None else 0
 
     def WSAGetLastError(self) -> int:
         """The calling thread's last error."""
@@ -186,8 +234,11 @@ class SwitchCore:
         if e is None:
             put(lpErrno, WSAENOTSOCK, "lpErrno")
             return SOCKET_ERROR
-        if e.port is not None:
-            self.zombies[s] = e
+        # Keep the record for completions still to come: a port's packets after a
+        # hard close (W21), and requests issued through a closed descriptor of a
+        # socket that other descriptors keep open (closing a duplicate aborts
+        # nothing: docs/design-choices.md).  Handle values are never reused.
+        self.zombies[s] = e
         return 0
 
     def WPUQuerySocketHandleContext(self, s: int, lpContext: Any, lpErrno: Any) -> int:
@@ -306,10 +357,24 @@ class SwitchCore:
         self.sim.wake()
         return 0
 
-    def wait_overlapped(self, ov: WSAOVERLAPPED, s: int) -> bool:
-        """Block until ``ov`` completes (WSAGetOverlappedResult with fWait)."""
+    def wait_overlapped(self, ov: WSAOVERLAPPED, s: int | None, call: str = "WSAGetOverlappedResult") -> bool:
+        """Block until ``ov`` completes (WSAGetOverlappedResult with fWait);
+        False if its hEvent is not an event of this process.
+
+        Profile "windows" waits on the event itself, as ws2_32 does: an event
+        that is already signalled ends the wait at once, even while the request
+        is still pending (W42).  Without an event the wait ends at completion
+        (Windows waits on the socket handle, which completion signals: W39).
+        """
         h = ov.hEvent
-        if h and not (type(h) is int and (h & ~1) in self.events):
-            return False
-        self.sim.wait(lambda: ov.Internal != WSS_OPERATION_IN_PROGRESS, None, "WSAGetOverlappedResult", s)
+        ev = None
+        if h:
+            ev = self.events.get(h & ~1) if type(h) is int else None
+            if ev is None:
+                return False
+        if ev is not None and self.policy.overlapped_result_from_internal:
+            event = ev
+            self.sim.wait(lambda: event.signalled, None, call, s)
+        else:
+            self.sim.wait(lambda: ov.Internal != WSS_OPERATION_IN_PROGRESS, None, call, s)
         return True

@@ -24,16 +24,46 @@ from ..errors import (
     WSANOTINITIALISED,
     WSAVERNOTSUPPORTED,
 )
+from ..provider import fast as _fast
 from ..provider.core import Ref, check_int, get_in, put
 from ..structs import WSABUF, WSADATA, WSAPROTOCOL_INFOW, WSPDATA
 from .core import SwitchCore
 
 _U32 = struct.Struct("<I")
 _LINGER_ABORT = struct.pack("<HH", 1, 0)
+#: What a fast-path slot holds when the proc-table entry is not the base provider's own.
+_NO_FAST: Any = object()
 
 
 class SocketAPI(SwitchCore):
     """WSAStartup ... WSADuplicateSocketW."""
+
+    # -- fast paths (provider/fast.py) ----------------------------------------------
+    # send/recv/sendto/recvfrom call the base provider's fast path while their
+    # proc-table entry is still the entry WSAStartup found there, and it is the
+    # base provider's own (no layered provider, fault or trace wrapper); the fast
+    # path hands every call it does not complete back to the general path.
+    _fast_send: Any = _NO_FAST
+    _fast_recv: Any = _NO_FAST
+    _fast_sendto: Any = _NO_FAST
+    _fast_recvfrom: Any = _NO_FAST
+    _fast_provider: Any = None
+
+    def learn_fast_paths(self) -> None:
+        """Note which data entry points of ``self.procs`` are the base provider's own."""
+        p, procs = self.provider, self.procs
+        for attr, name in (
+            ("_fast_send", "WSPSend"), ("_fast_recv", "WSPRecv"),
+            ("_fast_sendto", "WSPSendTo"), ("_fast_recvfrom", "WSPRecvFrom"),
+        ):  # fmt: skip
+            fn = getattr(procs, "lp" + name)
+            setattr(self, attr, fn if fn is not None and _fast.native(p, fn, name) else _NO_FAST)
+        self._fast_provider = p
+
+    def _fast_failed(self, n: int) -> int:
+        """A fast path's error result ``-err``: the last error, SOCKET_ERROR."""
+        self.ts().last_error = -n
+        return SOCKET_ERROR
 
     # -- startup -------------------------------------------------------------------
     def WSAStartup(self, wVersionRequested: int, lpWSAData: Any) -> int:
@@ -50,9 +80,13 @@ class SocketAPI(SwitchCore):
             if (major, minor) > (2, 2):
                 major, minor = 2, 2
             if not self.started:
+                # Loading the catalog: the top of the host's chain, which may be a
+                # layered provider installed since this process last started (lsp.py).
+                self.provider = self.host.top_provider
                 rc = self.provider.WSPStartup(0x0202, WSPDATA(), None, self.upcall_table, self.procs)
                 if rc:
                     return int(rc)
+                self.learn_fast_paths()
             self.started += 1
             lpWSAData.wVersion = major | (minor << 8)
             lpWSAData.wHighVersion = 0x0202
@@ -242,6 +276,14 @@ class SocketAPI(SwitchCore):
     def send(self, s: int, buf: Any, len: int, flags: int) -> int:  # noqa: A002
         """Send ``len`` bytes of ``buf``; returns the count sent or SOCKET_ERROR."""
         with self.sim.lock:
+            if self.started and type(s) is int:
+                e = self.sockets.get(s)
+                if e is not None and e.procs.lpWSPSend is self._fast_send:
+                    n = _fast.send(self._fast_provider, s, buf, len, flags)
+                    if n >= 0:
+                        return n
+                    if n != _fast.GENERAL:
+                        return self._fast_failed(n)
             e = self.entry(s)
             if e is None:
                 return SOCKET_ERROR
@@ -256,6 +298,14 @@ class SocketAPI(SwitchCore):
     def recv(self, s: int, buf: Any, len: int, flags: int) -> int:  # noqa: A002
         """Receive up to ``len`` bytes into ``buf``; 0 means graceful close."""
         with self.sim.lock:
+            if self.started and type(s) is int:
+                e = self.sockets.get(s)
+                if e is not None and e.procs.lpWSPRecv is self._fast_recv:
+                    n = _fast.recv(self._fast_provider, s, buf, len, flags)
+                    if n >= 0:
+                        return n
+                    if n != _fast.GENERAL:
+                        return self._fast_failed(n)
             e = self.entry(s)
             if e is None:
                 return SOCKET_ERROR
@@ -271,6 +321,14 @@ class SocketAPI(SwitchCore):
     def sendto(self, s: int, buf: Any, len: int, flags: int, to: Any, tolen: int) -> int:  # noqa: A002
         """Send a datagram to ``to`` (ignored on stream sockets)."""
         with self.sim.lock:
+            if self.started and type(s) is int:
+                e = self.sockets.get(s)
+                if e is not None and e.procs.lpWSPSendTo is self._fast_sendto:
+                    n = _fast.sendto(self._fast_provider, s, buf, len, flags, to, tolen)
+                    if n >= 0:
+                        return n
+                    if n != _fast.GENERAL:
+                        return self._fast_failed(n)
             e = self.entry(s)
             if e is None:
                 return SOCKET_ERROR
@@ -285,6 +343,14 @@ class SocketAPI(SwitchCore):
     def recvfrom(self, s: int, buf: Any, len: int, flags: int, from_: Any = None, fromlen: Any = None) -> int:  # noqa: A002
         """Receive a datagram and its sender (``from`` is spelled ``from_`` in Python)."""
         with self.sim.lock:
+            if self.started and type(s) is int:
+                e = self.sockets.get(s)
+                if e is not None and e.procs.lpWSPRecvFrom is self._fast_recvfrom:
+                    n = _fast.recvfrom(self._fast_provider, s, buf, len, flags, from_, fromlen)
+                    if n >= 0:
+                        return n
+                    if n != _fast.GENERAL:
+                        return self._fast_failed(n)
             e = self.entry(s)
             if e is None:
                 return SOCKET_ERROR

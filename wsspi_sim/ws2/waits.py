@@ -17,14 +17,20 @@ from ..constants import (
     WSA_WAIT_FAILED,
     WSA_WAIT_IO_COMPLETION,
     WSA_WAIT_TIMEOUT,
+    WSS_OPERATION_IN_PROGRESS,
 )
 from ..errors import (
+    ERROR_INVALID_HANDLE,
+    ERROR_INVALID_PARAMETER,
+    ERROR_IO_INCOMPLETE,
     ERROR_NOT_FOUND,
     WSA_INVALID_HANDLE,
     WSA_INVALID_PARAMETER,
     WSA_OPERATION_ABORTED,
     WSAEFAULT,
     WSAEINVAL,
+    nt_success,
+    ntstatus_to_win32,
     win32_from_wsa,
 )
 from ..provider.core import Ref, check_int, put
@@ -108,7 +114,8 @@ class WaitAPI(SocketAPI):
                 fn, ctx = ts.apcs.popleft()
                 tr = self.sim.tracer
                 if tr is not None:
-                    tr.event("apc", context=repr(ctx))
+                    # names, not repr(): a repr holds a memory address and the trace must be deterministic
+                    tr.event("apc", routine=getattr(fn, "__qualname__", type(fn).__name__), context=type(ctx).__name__)
                 fn(ctx)
         finally:
             ts.in_apc = False
@@ -119,6 +126,7 @@ class WaitAPI(SocketAPI):
         and return WAIT_IO_COMPLETION (0xC0), else 0."""
         with self.sim.lock:
             timeout = _timeout(dwMilliseconds, "dwMilliseconds")
+            self.reap_threads()
             ts = self.ts()
             alertable = bool(bAlertable) and not ts.in_apc
             if alertable and self.run_apcs():
@@ -153,6 +161,7 @@ class WaitAPI(SocketAPI):
                     return WSA_WAIT_FAILED
                 evs.append(ev)
             timeout = _timeout(dwTimeout, "dwTimeout")
+            self.reap_threads()
             ts = self.ts()
             alertable = bool(fAlertable) and not ts.in_apc
             wait_all = bool(fWaitAll)
@@ -183,17 +192,60 @@ class WaitAPI(SocketAPI):
         self, s: int, lpOverlapped: Any, lpcbTransfer: Any, fWait: Any, lpdwFlags: Any
     ) -> int:
         """Results of an overlapped request: TRUE, or FALSE with the last error
-        (WSA_IO_INCOMPLETE while pending and fWait is FALSE)."""
+        (WSA_IO_INCOMPLETE while pending and fWait is FALSE).
+
+        Profile "windows" answers from OVERLAPPED.Internal with the W42 table and
+        sets the last error on success too (RtlNtStatusToDosError of the status).
+        """
         with self.sim.lock:
             e = self.entry(s)
             if e is None:
                 return FALSE
+            self.reap_threads()
             errno = Ref()
             assert e.procs.lpWSPGetOverlappedResult is not None
             ok: int = e.procs.lpWSPGetOverlappedResult(s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags, errno)
-            if not ok:
+            if not ok or self.policy.overlapped_result_from_internal:
                 self.set_error(errno.value)
             return ok
+
+    def GetOverlappedResult(
+        self, hFile: Any, lpOverlapped: Any, lpNumberOfBytesTransferred: Any, bWait: Any
+    ) -> int:
+        """kernel32's GetOverlappedResult: like WSAGetOverlappedResult but with
+        Win32 error codes (W42: ERROR_NETNAME_DELETED, ERROR_CONNECTION_ABORTED,
+        ERROR_OPERATION_ABORTED ...), and usable after the socket is closed: the
+        handle is not looked at unless the call has to wait.  The byte count is
+        written whatever the outcome."""
+        with self.sim.lock:
+            if not isinstance(lpOverlapped, WSAOVERLAPPED):
+                raise TypeError(
+                    f"lpOverlapped must be a WSAOVERLAPPED, not {type(lpOverlapped).__name__}"
+                )
+            if lpNumberOfBytesTransferred is None:
+                self.set_error(ERROR_INVALID_PARAMETER)
+                return FALSE
+            self.reap_threads()
+            ov = lpOverlapped
+            if ov.Internal == WSS_OPERATION_IN_PROGRESS:
+                if not bWait:
+                    self.set_error(ERROR_IO_INCOMPLETE)
+                    return FALSE
+                if not self.wait_overlapped(ov, hFile if type(hFile) is int else None, "GetOverlappedResult"):
+                    self.set_error(ERROR_INVALID_HANDLE)
+                    return FALSE
+            put(lpNumberOfBytesTransferred, ov.InternalHigh, "lpNumberOfBytesTransferred")
+            if self.policy.internal_holds_ntstatus:
+                status = ov.Internal & 0xFFFFFFFF
+                code = int(ntstatus_to_win32(status))
+                ok = nt_success(status)
+            else:
+                # Internal holds the Winsock error: report its Win32 form.
+                code = int(win32_from_wsa(ov.Internal)) if ov.Internal else 0
+                ok = not ov.Internal
+            if not ok or code:
+                self.set_error(code)
+            return TRUE if ok else FALSE
 
     # -- completion ports ---------------------------------------------------------------
     def CreateIoCompletionPort(
@@ -244,6 +296,7 @@ class WaitAPI(SocketAPI):
                 self.set_error(WSA_INVALID_PARAMETER)
                 return FALSE
             timeout = _timeout(dwMilliseconds, "dwMilliseconds")
+            self.reap_threads()
             ok = self.sim.wait(lambda: bool(port.packets), timeout, "GetQueuedCompletionStatus")
             if not ok:
                 put(lpOverlapped, None, "lpOverlapped")
@@ -295,6 +348,7 @@ class WaitAPI(SocketAPI):
             if e is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return FALSE
+            self.reap_threads()
             e.provider.cancel(hFile, None, self.ts().threadid)
             return TRUE
 
@@ -308,6 +362,7 @@ class WaitAPI(SocketAPI):
                 return FALSE
             if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
                 raise TypeError("lpOverlapped must be a WSAOVERLAPPED or None")
+            self.reap_threads()
             if e.provider.cancel(hFile, lpOverlapped, None) == 0:
                 self.set_error(ERROR_NOT_FOUND)
                 return FALSE
