@@ -100,6 +100,23 @@ def median_us_per_op(loop: Callable[[int], None], n: int, repeats: int) -> float
     return statistics.median(samples)
 
 
+def paired_us_per_op(
+    sim: Callable[[int], None], base: Callable[[int], None], n: int, repeats: int
+) -> tuple[float, float]:
+    """Medians of both loops, measured alternately (a machine busy with other
+    work slows both sides of the same repeat, not one case)."""
+    sim(min(n, 1000))
+    base(min(n, 1000))
+    s_samples, b_samples = [], []
+    for _ in range(repeats):
+        for loop, out in ((sim, s_samples), (base, b_samples)):
+            gc.collect()
+            t0 = time.perf_counter()
+            loop(n)
+            out.append((time.perf_counter() - t0) / n * 1e6)
+    return statistics.median(s_samples), statistics.median(b_samples)
+
+
 def result(sim: float, baseline: float | None, unit: str) -> dict[str, Any]:
     ratio = None if baseline is None or baseline == 0 else sim / baseline
     return {"sim": sim, "baseline": baseline, "unit": unit, "ratio": ratio}
@@ -189,8 +206,7 @@ def case_create_close(z: Sizes) -> dict[str, Any]:
         for _ in range(n):
             sock(socket.AF_INET, socket.SOCK_STREAM).close()
 
-    sim = median_us_per_op(sim_loop, z.ops, z.repeats)
-    base = median_us_per_op(real_loop, z.ops, z.repeats)
+    sim, base = paired_us_per_op(sim_loop, real_loop, z.ops, z.repeats)
     return result(sim, base, "us/op")
 
 
@@ -212,10 +228,10 @@ def real_stream_loop() -> tuple[Callable[[int], None], Callable[[], None]]:
 
 
 def case_stream(z: Sizes) -> dict[str, Any]:
-    sim = median_us_per_op(sim_stream_loop(SimWorld()), z.ops, z.repeats)
+    sim_loop = sim_stream_loop(SimWorld())
     loop, done = real_stream_loop()
     try:
-        base = median_us_per_op(loop, z.ops, z.repeats)
+        sim, base = paired_us_per_op(sim_loop, loop, z.ops, z.repeats)
     finally:
         done()
     return result(sim, base, "us/op")
@@ -255,8 +271,7 @@ def case_dgram(z: Sizes) -> dict[str, Any]:
                 s_to(b"x", dst)
                 r_from(rbuf, 1)
 
-        sim = median_us_per_op(sim_loop, z.ops, z.repeats)
-        base = median_us_per_op(real_loop, z.ops, z.repeats)
+        sim, base = paired_us_per_op(sim_loop, real_loop, z.ops, z.repeats)
     finally:
         r1.close()
         r2.close()
@@ -462,10 +477,11 @@ def case_idle_bytes(z: Sizes) -> dict[str, Any]:
 
 
 def case_trace_overhead(z: Sizes) -> dict[str, Any]:
-    off = median_us_per_op(sim_stream_loop(SimWorld(trace=False)), z.trace_ops, z.repeats)
+    off_loop = sim_stream_loop(SimWorld(trace=False))
     on_world = SimWorld(trace=True)
     check(on_world.sim.tracer is not None, "trace=True gave no tracer")
-    on = median_us_per_op(sim_stream_loop(on_world), z.trace_ops, z.repeats)
+    on_loop = sim_stream_loop(on_world)
+    off, on = paired_us_per_op(off_loop, on_loop, z.trace_ops, z.repeats)
     return result(off, on, "us/op")
 
 

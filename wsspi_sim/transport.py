@@ -156,7 +156,7 @@ class Endpoint:
             room = peer.rcap - len(peer.rbuf)
             if room > 0:
                 taken = n if n <= room else room
-                peer.rbuf += data[:taken]
+                peer.rbuf += data if taken == n else data[:taken]
         elif peer.orphan:
             # Data for a closed socket: TCP answers with RST (W50).
             self.sndq.clear()
@@ -173,14 +173,33 @@ class Endpoint:
             peer.owner.on_readable()
         return taken
 
+    def send_all(self, data: memoryview | bytes | bytearray) -> bool:
+        """Queue all of ``data`` straight into the peer's receive buffer, as
+        :meth:`send` does when nothing is queued before it and the buffer has
+        room; otherwise change nothing and return False (use :meth:`send`).
+        The fast path of the switch's send() (provider/fast.py)."""
+        peer = self.peer
+        if peer is None or peer.orphan or self.sndq:
+            return False
+        rbuf = peer.rbuf
+        if peer.rcap - len(rbuf) < len(data):
+            return False
+        rbuf += data
+        if rbuf and peer.owner is not None:
+            peer.owner.on_readable()
+        return True
+
     def send_room(self) -> int:
         """Bytes a send could queue right now."""
         peer = self.peer
         if peer is None:
             return 0
-        room = self.scap - len(self.sndq)
-        if not self.sndq:
-            room += max(0, peer.rcap - len(peer.rbuf))
+        sndq = self.sndq
+        room = self.scap - len(sndq)
+        if not sndq:
+            free = peer.rcap - len(peer.rbuf)
+            if free > 0:
+                room += free
         return room
 
     def consumed(self) -> None:

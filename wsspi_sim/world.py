@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 #: Real seconds a blocked thread waits for another thread to act before it
 #: decides that the other threads are busy outside the simulation.
 GRACE = 0.02
+#: How many idle grace periods in a row mean "the others will not act".
+GRACE_ROUNDS = 10
 
 
 class Timer:
@@ -247,7 +249,15 @@ class Simulator:
                     return False
                 before = self._activity
                 if not self._others_all_blocked(me):
-                    self._cond.wait(GRACE)
+                    # Another thread is outside the simulation.  Give it several
+                    # grace periods of real time (a loaded CI machine can starve
+                    # a thread for a while) before deciding it will not act.
+                    idle = 0
+                    while idle < GRACE_ROUNDS and self._activity == before:
+                        self._cond.wait(GRACE)
+                        idle += 1
+                        if self._others_all_blocked(me):
+                            break
                     if self._activity != before:
                         continue
                 elif self._activity != before:

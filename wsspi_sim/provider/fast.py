@@ -90,13 +90,13 @@ def send(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
     if tb is not bytes and tb is not bytearray:
         return GENERAL
     size = len(buf)
-    if n > size or sock.made("sq"):  # too short a buffer (WSAEFAULT); sends queued before
+    if n > size or sock.sq:  # too short a buffer (WSAEFAULT); sends queued before
         return GENERAL
-    ep = sock.ep
-    if ep.send_room() < n:  # would pend, block or be partial
-        return GENERAL
-    # As DataPath._send_stream: the transport copies the bytes (it keeps no reference).
-    return ep.send(buf if n == size else memoryview(buf)[:n])
+    # As DataPath._send_stream when the window takes it all: the transport copies
+    # the bytes (it keeps no reference); else the general path.
+    if sock.ep.send_all(buf if n == size else memoryview(buf)[:n]):
+        return n
+    return GENERAL
 
 
 def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
@@ -116,7 +116,7 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
     ):
         return GENERAL
     ep = sock.ep
-    rbuf = ep.made("rbuf")
+    rbuf = ep.rbuf
     if not rbuf:  # nothing to read: FIN, reset, blocking, WSAEWOULDBLOCK ...
         return GENERAL
     # As DataPath.take (stream) and scatter for one buffer.

@@ -1,0 +1,494 @@
+"""A Hypothesis state machine that interleaves sends, receives, overlapped
+posts (event, completion port, completion routine), waits, cancels,
+duplicates, shutdowns, closes, peer resets and thread exits on loopback TCP
+connections, in both profiles (issue 3 part 6).
+
+Invariants, checked after every step:
+
+* every overlapped operation completes exactly once, through the mechanism
+  its caller chose: one packet per request on a port-associated handle, one
+  routine call, a signalled event (SPI-FACTS 3.4; seed 004); a call that
+  failed at once is never notified;
+* bytes are conserved: what a side has received is always a prefix of what
+  the other side's sends were accepted with, and once drained (no reset) it is
+  all of it (DESIGN 1, issue 3);
+* closed handles never come back: a new handle is never a closed one, and a
+  closed one is WSAENOTSOCK (SPI-FACTS 3.7 point 1);
+* every socket is always in a state the tables list (DESIGN 1; states.py).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from ovl_kit import Out, in_thread
+
+import wsspi_sim as ws
+from wsspi_sim import states as S
+
+PENDING = ws.WSS_OPERATION_IN_PROGRESS
+SENTINEL = 0x5EED
+MAX_PAIRS = 3
+WINDOW = 32
+
+#: Steps executed by every machine of this run (bench/ reads it for steps/s).
+STEPS = itertools.count()
+
+
+class Op:
+    """One overlapped request the machine issued."""
+
+    __slots__ = ("kind", "mech", "proc", "handle", "end", "ov", "ev", "buf", "data", "failed",
+                 "packets", "calls", "seen", "seen_event", "thread_exit", "assoc")  # fmt: skip
+
+    def __init__(self, kind: str, mech: str, proc: Proc, handle: int, end: End) -> None:
+        self.kind = kind
+        self.mech = mech  # "event", "routine" or "poll" (no event: the port, or nothing)
+        self.proc = proc
+        self.handle = handle
+        self.end = end
+        self.ov = ws.WSAOVERLAPPED(Internal=SENTINEL)
+        self.ev: int | None = None
+        self.buf = bytearray()
+        self.data = b""
+        self.failed = False  # the call itself failed: never notified
+        self.packets = 0
+        self.calls = 0
+        self.seen = False  # completion observed (bytes accounted)
+        self.seen_event = False  # its event was seen signalled
+        self.thread_exit = False
+        self.assoc = handle in end.associated  # its completion goes to a port
+
+    def routine(self, dwError: int, cbTransferred: int, lpOverlapped: Any, dwFlags: int) -> None:
+        assert lpOverlapped is self.ov, "routine got another OVERLAPPED"
+        assert (dwError, cbTransferred) == (self.ov.OffsetHigh, self.ov.InternalHigh)
+        self.calls += 1
+        assert self.calls == 1, "completion routine ran twice"
+
+
+class Proc:
+    """A process of the host: its Winsock, its completion port."""
+
+    def __init__(self, api: Any) -> None:
+        self.api = api
+        self.port = api.CreateIoCompletionPort(0xFFFFFFFFFFFFFFFF, None, 0, 0)
+        assert self.port
+
+
+class End:
+    """One side of a connection: an underlying socket and its descriptors."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handles: dict[int, Proc] = {}
+        self.associated: set[int] = set()
+        self.peer: End | None = None
+        #: what this side's sends were accepted with, in issue order:
+        #: bytes (synchronous sends) or an Op (overlapped sends)
+        self.sent: list[bytes | Op] = []
+        self.received = bytearray()
+        self.reset = False  # a reset happened on this connection (bytes may be lost)
+        self.recv_shut = False
+
+    @property
+    def open(self) -> bool:
+        return bool(self.handles)
+
+
+class OverlappedMachine(RuleBasedStateMachine):
+    """See the module docstring."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sim: ws.Simulator | None = None
+        self.procs: list[Proc] = []
+        self.ends: list[End] = []
+        self.ops: list[Op] = []
+        self.closed: set[int] = set()
+        self.all_handles: set[int] = set()
+        self.counter = itertools.count()
+        self.windows = False
+
+    # -- set-up -------------------------------------------------------------------------------
+    @initialize(profile=st.sampled_from(["documented", "windows"]))
+    def start(self, profile: str) -> None:
+        self.sim = ws.Simulator(profile=profile)
+        self.windows = profile == "windows"
+        host = self.sim.add_host("10.0.0.1")
+        apis = [host.ws2, host.new_process()]
+        for api in apis:
+            assert api.WSAStartup(0x0202, ws.WSADATA()) == 0
+        self.procs = [Proc(api) for api in apis]
+        self.port_no = 7000
+
+    def live_ends(self) -> list[End]:
+        return [e for e in self.ends if e.open]
+
+    def _handle(self, end: End, pick: int) -> tuple[int, Proc]:
+        items = sorted(end.handles.items())
+        return items[pick % len(items)]
+
+    def _new_handle(self, h: int, proc: Proc, end: End, associate: bool) -> None:
+        assert h != ws.INVALID_SOCKET
+        assert h not in self.closed and h not in self.all_handles, "a handle came back"
+        self.all_handles.add(h)
+        end.handles[h] = proc
+        if associate:
+            assert proc.api.CreateIoCompletionPort(h, proc.port, h, 0) == proc.port
+            end.associated.add(h)
+
+    @rule(assoc=st.tuples(st.booleans(), st.booleans()))
+    @precondition(lambda self: len(self.live_ends()) < 2 * MAX_PAIRS)
+    def open_pair(self, assoc: tuple[bool, bool]) -> None:
+        api = self.procs[0].api
+        self.port_no += 1
+        lst = api.socket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP)
+        assert api.bind(lst, ws.sockaddr("127.0.0.1", self.port_no), 16) == 0
+        assert api.listen(lst, 1) == 0
+        api.setsockopt(lst, ws.SOL_SOCKET, ws.SO_RCVBUF, WINDOW.to_bytes(4, "little"), 4)
+        api.setsockopt(lst, ws.SOL_SOCKET, ws.SO_SNDBUF, WINDOW.to_bytes(4, "little"), 4)
+        c = api.socket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP)
+        api.setsockopt(c, ws.SOL_SOCKET, ws.SO_RCVBUF, WINDOW.to_bytes(4, "little"), 4)
+        api.setsockopt(c, ws.SOL_SOCKET, ws.SO_SNDBUF, WINDOW.to_bytes(4, "little"), 4)
+        assert api.connect(c, ws.sockaddr("127.0.0.1", self.port_no), 16) == 0
+        s = api.accept(lst, None, None)
+        assert api.closesocket(lst) == 0
+        self.all_handles.add(lst)
+        self.closed.add(lst)
+        a, b = End(f"c{c}"), End(f"s{s}")
+        a.peer, b.peer = b, a
+        for end, h, assoc_it in ((a, c, assoc[0]), (b, s, assoc[1])):
+            self._new_handle(h, self.procs[0], end, assoc_it)
+            assert api.ioctlsocket(h, ws.FIONBIO, ctypes.c_ulong(1)) == 0  # W39: overlapped still pends
+        self.ends += [a, b]
+
+    # -- synchronous data ----------------------------------------------------------------------
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), n=st.integers(1, 48))
+    @precondition(lambda self: self.live_ends())
+    def sync_send(self, i: int, pick: int, n: int) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        h, proc = self._handle(end, pick)
+        self._note_send(end)
+        data = self._data(n)
+        rc = proc.api.send(h, data, n, 0)
+        if rc != ws.SOCKET_ERROR:
+            assert 0 <= rc <= n
+            end.sent.append(data[:rc])
+        else:
+            assert proc.api.WSAGetLastError() in (
+                ws.WSAEWOULDBLOCK, ws.WSAECONNRESET, ws.WSAECONNABORTED, ws.WSAESHUTDOWN,
+            )  # fmt: skip
+
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), n=st.integers(1, 48))
+    @precondition(lambda self: self.live_ends())
+    def sync_recv(self, i: int, pick: int, n: int) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        h, proc = self._handle(end, pick)
+        buf = bytearray(n)
+        rc = proc.api.recv(h, buf, n, 0)
+        if rc != ws.SOCKET_ERROR:
+            end.received += buf[:rc]
+        else:
+            assert proc.api.WSAGetLastError() in (
+                ws.WSAEWOULDBLOCK, ws.WSAECONNRESET, ws.WSAECONNABORTED, ws.WSAESHUTDOWN,
+            )  # fmt: skip
+
+    def _note_send(self, end: End) -> None:
+        """Sending to a peer whose socket is closed is answered with RST (W50):
+        bytes still unread on this side may be lost from then on."""
+        assert end.peer is not None
+        if not end.peer.open:
+            end.reset = True
+
+    def _data(self, n: int) -> bytes:
+        k = next(self.counter)
+        return bytes((k * 7 + j) % 256 for j in range(n))
+
+    # -- overlapped posts ----------------------------------------------------------------------
+    def _op(self, kind: str, end: End, pick: int, mech: str) -> Op:
+        h, proc = self._handle(end, pick)
+        op = Op(kind, mech, proc, h, end)
+        if mech == "event":
+            op.ev = proc.api.WSACreateEvent()
+            op.ov.hEvent = op.ev
+        self.ops.append(op)
+        return op
+
+    def _issue(self, op: Op, n: int) -> None:
+        api = op.proc.api
+        routine = op.routine if op.mech == "routine" else None
+        if op.kind == "recv":
+            op.buf = bytearray(n)
+            rc = api.WSARecv(op.handle, [ws.WSABUF(n, op.buf)], 1, ctypes.c_ulong(), ctypes.c_ulong(0), op.ov, routine)
+        else:
+            self._note_send(op.end)
+            op.data = self._data(n)
+            rc = api.WSASend(op.handle, [ws.WSABUF(n, op.data)], 1, ctypes.c_ulong(), 0, op.ov, routine)
+            op.end.sent.append(op)
+        err = api.WSAGetLastError()
+        if rc == ws.SOCKET_ERROR and err != ws.WSA_IO_PENDING:
+            op.failed = True
+            assert op.ov.Internal == SENTINEL, "a failed call touched the OVERLAPPED"
+            if routine is not None and op.assoc:
+                assert err == ws.WSAEINVAL  # W34
+            if op.ev is not None:  # nothing will ever be notified (SPI-FACTS 3.4)
+                assert api.WSAWaitForMultipleEvents(1, [op.ev], False, 0, False) == ws.WSA_WAIT_TIMEOUT
+        else:
+            assert rc in (0, ws.SOCKET_ERROR)
+            if rc == ws.SOCKET_ERROR:
+                assert op.ov.Internal != SENTINEL
+
+    mechs = st.sampled_from(["event", "routine", "poll"])
+
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), n=st.integers(0, 40), mech=mechs)
+    @precondition(lambda self: self.live_ends())
+    def post_recv(self, i: int, pick: int, n: int, mech: str) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        self._issue(self._op("recv", end, pick, mech), n)
+
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), n=st.integers(1, 80), mech=mechs)
+    @precondition(lambda self: self.live_ends())
+    def post_send(self, i: int, pick: int, n: int, mech: str) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        self._issue(self._op("send", end, pick, mech), n)
+
+    @rule(i=st.integers(0, 99), n=st.integers(1, 40), with_event=st.booleans())
+    @precondition(lambda self: self.live_ends())
+    def post_recv_from_exiting_thread(self, i: int, n: int, with_event: bool) -> None:
+        """SPI-FACTS 3.4 / W22, W33: a request whose thread then exits."""
+        mains = [e for e in self.live_ends() if any(p is self.procs[0] for p in e.handles.values())]
+        if not mains:
+            return
+        end = mains[i % len(mains)]
+        h = next(h for h, p in sorted(end.handles.items()) if p is self.procs[0])
+        op = Op("recv", "event" if with_event else "poll", self.procs[0], h, end)
+        if with_event:
+            op.ev = self.procs[0].api.WSACreateEvent()
+            op.ov.hEvent = op.ev
+        op.thread_exit = True
+        self.ops.append(op)
+        in_thread(lambda: self._issue(op, n))  # the thread ends here
+
+    # -- waits ---------------------------------------------------------------------------------
+    @rule()
+    def alert(self) -> None:
+        for proc in self.procs:
+            while proc.api.SleepEx(0, True) == ws.WAIT_IO_COMPLETION:
+                pass
+        self._observe()
+        for op in self.ops:
+            if op.mech == "routine" and not op.failed and op.ov.Internal != PENDING:
+                assert op.calls == 1, "a completed request's routine did not run exactly once"
+
+    @rule(ms=st.sampled_from([0, 10, 250]))
+    def wait_events(self, ms: int) -> None:
+        api = self.procs[0].api
+        evs = [op.ev for op in self.ops if op.ev is not None and op.proc is self.procs[0]][-8:]
+        if evs:
+            rc = api.WSAWaitForMultipleEvents(len(evs), evs, False, ms, True)
+            assert rc in (*range(len(evs)), ws.WSA_WAIT_TIMEOUT, ws.WSA_WAIT_IO_COMPLETION)
+        else:
+            api.SleepEx(ms, False)
+
+    # -- cancellation, duplication, close ------------------------------------------------------
+    @rule(k=st.integers(0, 999), how=st.sampled_from(["one", "all", "thread"]))
+    @precondition(lambda self: self.live_ends())
+    def cancel(self, k: int, how: str) -> None:
+        live = [(h, p) for e in self.live_ends() for h, p in sorted(e.handles.items())]
+        h, proc = live[k % len(live)]
+        api = proc.api
+        if how == "one":
+            mine = [
+                op for op in self.ops
+                if op.handle == h and not op.failed and not op.thread_exit and op.ov.Internal == PENDING
+            ]  # fmt: skip
+            ov = mine[k % len(mine)].ov if mine else ws.WSAOVERLAPPED()
+            rc = api.CancelIoEx(h, ov)
+            assert rc == 1 or api.GetLastError() == ws.ERROR_NOT_FOUND
+            if mine:
+                assert rc == 1 and ov.Internal != PENDING
+        elif how == "all":
+            rc = api.CancelIoEx(h, None)
+            assert rc == 1 or api.GetLastError() == ws.ERROR_NOT_FOUND
+        else:
+            assert api.CancelIo(h) == 1
+
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), assoc=st.booleans())
+    @precondition(lambda self: self.live_ends() and sum(len(e.handles) for e in self.ends) < 16)
+    def duplicate(self, i: int, pick: int, assoc: bool) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        h, proc = self._handle(end, pick)
+        target = self.procs[1] if proc is self.procs[0] else self.procs[0]
+        info = ws.WSAPROTOCOL_INFOW()
+        assert proc.api.WSADuplicateSocketW(h, target.api.GetCurrentProcessId(), info) == 0
+        d = target.api.WSASocketW(ws.FROM_PROTOCOL_INFO, ws.FROM_PROTOCOL_INFO, ws.FROM_PROTOCOL_INFO,
+                                  info, 0, ws.WSA_FLAG_OVERLAPPED)  # fmt: skip
+        self._new_handle(d, target, end, assoc)
+
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), abortive=st.booleans())
+    @precondition(lambda self: self.live_ends())
+    def close(self, i: int, pick: int, abortive: bool) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        h, proc = self._handle(end, pick)
+        last = len(end.handles) == 1
+        if abortive:
+            assert proc.api.setsockopt(h, ws.SOL_SOCKET, ws.SO_LINGER, ws.linger(1, 0), 4) == 0
+            if last:
+                end.reset = True
+                assert end.peer is not None
+                end.peer.reset = True
+        assert proc.api.closesocket(h) == 0
+        del end.handles[h]
+        end.associated.discard(h)
+        self.closed.add(h)
+        if last:
+            for op in self.ops:
+                if op.end is end and not op.failed:
+                    assert op.ov.Internal != PENDING, "the last close left a request pending"
+
+    @rule(i=st.integers(0, 99), pick=st.integers(0, 3), how=st.sampled_from([0, 1, 2]))
+    @precondition(lambda self: self.live_ends())
+    def shutdown(self, i: int, pick: int, how: int) -> None:
+        end = self.live_ends()[i % len(self.live_ends())]
+        h, proc = self._handle(end, pick)
+        rc = proc.api.shutdown(h, how)
+        assert rc == 0 or proc.api.WSAGetLastError() in (ws.WSAENOTCONN, ws.WSAECONNRESET)
+        if rc == 0 and how != 1:
+            end.recv_shut = True
+            if self.sim is not None and self.sim.policy.shutdown_receive_resets:
+                end.reset = True  # data queued or arriving later resets (SPI-FACTS 3.8)
+                assert end.peer is not None
+                end.peer.reset = True
+
+    @rule(k=st.integers(0, 999))
+    @precondition(lambda self: len(self.closed) > 0)
+    def probe_closed(self, k: int) -> None:
+        h = sorted(self.closed)[k % len(self.closed)]
+        for proc in self.procs:
+            assert proc.api.WSAEventSelect(h, None, 0) == ws.SOCKET_ERROR
+            assert proc.api.WSAGetLastError() == ws.WSAENOTSOCK
+
+    @rule(i=st.integers(0, 99))
+    @precondition(lambda self: self.live_ends())
+    def drain(self, i: int) -> None:
+        """Read everything the peer sent (and that can still come); without a
+        reset, what was received is then exactly what was sent (issue 3)."""
+        end = self.live_ends()[i % len(self.live_ends())]
+        h, proc = self._handle(end, 0)
+        for _ in range(200):
+            buf = bytearray(64)
+            rc = proc.api.recv(h, buf, 64, 0)
+            if rc == ws.SOCKET_ERROR or rc == 0:
+                break
+            end.received += buf[:rc]
+            self._observe()
+        self._observe()
+        peer = end.peer
+        assert peer is not None
+        if end.reset or end.recv_shut or any(not op.failed and op.ov.Internal == PENDING for op in self.ops if op.end is end and op.kind == "recv"):
+            return
+        if any(isinstance(x, Op) and not x.failed and x.ov.Internal == PENDING for x in peer.sent):
+            return
+        assert bytes(end.received) == self._stream(peer, upper=False), "bytes lost"
+
+    # -- invariants ----------------------------------------------------------------------------
+    def _stream(self, sender: End, upper: bool) -> bytes:
+        """What ``sender``'s sends were accepted with; ``upper``: up to and
+        including the first request still pending (a bound on what may have been
+        delivered so far)."""
+        out = bytearray()
+        for x in sender.sent:
+            if isinstance(x, bytes):
+                out += x
+            elif x.failed:
+                continue
+            elif x.ov.Internal == PENDING or x.ov.Internal == SENTINEL:
+                if upper:
+                    out += x.data
+                break
+            else:
+                out += x.data[: x.ov.InternalHigh]
+        return bytes(out)
+
+    def _observe(self) -> None:
+        """Account the bytes of receives that have completed, in issue order."""
+        for op in self.ops:
+            if op.seen or op.failed or op.ov.Internal == PENDING or op.ov.Internal == SENTINEL:
+                continue
+            op.seen = True
+            if op.kind == "recv" and op.ov.OffsetHigh == 0:
+                op.end.received += op.buf[: op.ov.InternalHigh]
+
+    @invariant()
+    def notifications_exactly_once(self) -> None:
+        next(STEPS)
+        by_ov = {id(op.ov): op for op in self.ops}
+        for proc in self.procs:
+            while True:
+                n, key, ovo = ctypes.c_ulong(), ctypes.c_uint64(), Out()
+                rc = proc.api.GetQueuedCompletionStatus(proc.port, n, key, ovo, 0)
+                if ovo.value is None:
+                    break
+                op = by_ov[id(ovo.value)]
+                assert op.proc is proc and key.value == op.handle, "packet on the wrong port or key"
+                assert not op.failed and op.ov.Internal != PENDING
+                assert n.value == op.ov.InternalHigh and bool(rc) == (op.ov.OffsetHigh == 0)
+                op.packets += 1
+                assert op.packets == 1, "two packets for one request"
+        self._observe()
+        for op in self.ops:
+            if op.failed:
+                assert op.ov.Internal == SENTINEL and op.packets == op.calls == 0
+                continue
+            if op.ov.Internal == PENDING:
+                assert op.packets == 0 and op.calls == 0
+                continue
+            if op.assoc:
+                assert op.packets == 1, "a completed request on a port-associated handle has no packet"
+            if op.ev is not None and not op.seen_event:
+                assert op.proc.api.WSAWaitForMultipleEvents(1, [op.ev], False, 0, False) == 0
+                op.seen_event = True
+            assert op.calls <= 1
+
+    @invariant()
+    def bytes_are_a_prefix_of_what_was_sent(self) -> None:
+        for end in self.ends:
+            assert end.peer is not None
+            sent = self._stream(end.peer, upper=True)
+            assert bytes(end.received) == sent[: len(end.received)], "received bytes are not what was sent"
+
+    @invariant()
+    def states_are_listed(self) -> None:
+        assert self.sim is not None
+        spi = self.sim.hosts[0].provider
+        for end in self.ends:
+            for h in end.handles:
+                sock = spi.table[h]
+                assert sock.state in S.STREAM_STATES and sock.state is not S.CLOSED
+
+    def teardown(self) -> None:
+        """Close everything: every request has then completed, and been notified
+        exactly once (SPI-FACTS 3.7 point 4, seed 004)."""
+        if self.sim is None:
+            return
+        for end in self.ends:
+            for h, proc in sorted(end.handles.items()):
+                assert proc.api.closesocket(h) == 0
+            end.handles.clear()
+        for proc in self.procs:
+            while proc.api.SleepEx(0, True) == ws.WAIT_IO_COMPLETION:
+                pass
+        self.notifications_exactly_once()
+        for op in self.ops:
+            if op.failed:
+                continue
+            assert op.ov.Internal != PENDING, "a request never completed"
+            if op.mech == "routine":
+                assert op.calls == 1
+
+
+TestOverlappedMachine = OverlappedMachine.TestCase
