@@ -17,9 +17,9 @@ from wsspi_sim.cli import main
 from wsspi_sim.demo import Scenario, run_demo
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SEEDS = pathlib.Path("/work/shared/seeds")
+SEEDS = ROOT.parent / "shared" / "seeds"  # beside the checkout, as CI has it
 if not SEEDS.is_dir():
-    SEEDS = ROOT.parent / "shared" / "seeds"
+    SEEDS = pathlib.Path("/work/shared/seeds")
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -79,6 +79,19 @@ def test_demo_windows_profile_shows_what_changes(capsys: pytest.CaptureFixture[s
     assert "UDP: WSA_OPERATION_ABORTED" in outcome
     assert '(profile "documented":' in close_step
     assert 'In profile "documented" steps 11 end differently' in out
+
+
+def test_guide_trace_excerpts_are_demo_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """DESIGN 3 (same script, same trace): every trace line quoted in
+    docs/how-the-spi-works.md is a line the demo prints today (so the guide's
+    excerpts cannot drift from the simulator)."""
+    _rc, out, _ = _cli(capsys, "demo", "--no-color")
+    shown = {line.strip() for line in out.splitlines()}
+    guide = (ROOT / "docs" / "how-the-spi-works.md").read_text(encoding="utf-8")
+    quoted = [line.strip() for line in guide.splitlines() if line.startswith("[")]
+    assert len(quoted) >= 15
+    missing = [line for line in quoted if line not in shown]
+    assert not missing, f"docs/how-the-spi-works.md quotes trace lines the demo no longer prints: {missing}"
 
 
 def test_demo_colours_on_request() -> None:

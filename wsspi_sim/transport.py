@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import deque
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import WSAEACCES, WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAECONNREFUSED
 
@@ -80,21 +80,23 @@ class Endpoint:
         "peer",
         "rcap",
         "scap",
-        "fin_in",
-        "rst_in",
-        "fin_out",
-        "fin_pending",
-        "listening",
-        "backlog",
-        "dgram_bytes",
         "owner",
-        "reuse",
-        "exclusive",
-        "bound",
-        "orphan",
-        "filter_peer",
-        "__dict__",  # rbuf, sndq, accept_q and dgrams, once created
+        "__dict__",  # the defaults below once changed; rbuf, sndq, accept_q, dgrams
     )
+
+    # Class-level defaults: an endpoint stores one only when it changes it.
+    fin_in: bool = False
+    rst_in: bool = False
+    fin_out: bool = False
+    fin_pending: bool = False
+    listening: bool = False
+    backlog: int = 0
+    dgram_bytes: int = 0
+    reuse: bool = False
+    exclusive: bool = False
+    bound: bool = False
+    orphan: bool = False
+    filter_peer: Addr | None = None
 
     def __init__(self, net: Network, host: Host, family: int, stream: bool) -> None:
         self.net = net
@@ -106,19 +108,7 @@ class Endpoint:
         self.peer: Endpoint | None = None
         self.rcap = 65536
         self.scap = 65536
-        self.fin_in = False
-        self.rst_in = False
-        self.fin_out = False
-        self.fin_pending = False
-        self.listening = False
-        self.backlog = 0
-        self.dgram_bytes = 0
         self.owner: Owner | None = None
-        self.reuse = False
-        self.exclusive = False
-        self.bound = False
-        self.orphan = False
-        self.filter_peer: Addr | None = None
         # rbuf, sndq, accept_q and dgrams are created on first use (__getattr__).
 
     # Buffers and queues are created on first use, in the instance __dict__, so

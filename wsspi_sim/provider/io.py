@@ -176,6 +176,10 @@ class DataPath(Lifecycle):
         if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
             raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED or None, not {type(lpOverlapped).__name__}")
         overlapped = lpOverlapped is not None and sock.overlapped
+        if overlapped and lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
+            # W34: the I/O manager refuses an APC on a port-associated handle before
+            # the socket is looked at (STATUS_INVALID_PARAMETER).
+            return self.fail(lpErrno, WSAEINVAL)
         if not overlapped and lpNumberOfBytesRecvd is None:
             return self.fail(lpErrno, WSAEFAULT)
         if lpFrom is not None:
@@ -197,8 +201,6 @@ class DataPath(Lifecycle):
             return self.fail(lpErrno, err)
         if overlapped:
             assert lpOverlapped is not None
-            if lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
-                return self.fail(lpErrno, WSAEINVAL)  # W34
             res = None if sock.rq else self.take(sock, views, total, False, lpFrom, lpFromlen, True)
             switch = self.switch_of(s, sock)
             thread = self.issuer(switch, lpThreadId, lpCompletionRoutine)

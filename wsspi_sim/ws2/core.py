@@ -85,6 +85,9 @@ class SwitchCore:
         self.ports: dict[int, Any] = {}
         self._threads: dict[int, ThreadState] = {}
         self._by_tid: dict[int, ThreadState] = {}
+        #: the calling thread's ThreadState, once found (a thread-local dies with
+        #: its thread, so a reused ident never sees a dead thread's record here)
+        self._tls = threading.local()
         self.upcall_table = self._make_upcalls()
         # The simulator tells us when it notices a thread has ended (in a wait).
         host.sim.thread_exit_hooks.append(self.reap_threads)
@@ -94,6 +97,10 @@ class SwitchCore:
     # -- threads and last error ------------------------------------------------------
     def ts(self) -> ThreadState:
         """The calling thread's state (created on first use)."""
+        try:
+            return self._tls.ts  # type: ignore[no-any-return]
+        except AttributeError:
+            pass
         ident = threading.get_ident()
         ts = self._threads.get(ident)
         # A record whose thread is not the caller belongs to a dead thread whose
@@ -105,6 +112,7 @@ class SwitchCore:
             self._threads[ident] = ts
             self._by_tid[ts.tid] = ts
             self.sim.register_thread()
+        self._tls.ts = ts
         return ts
 
     def set_error(self, err: int) -> None:
