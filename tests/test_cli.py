@@ -78,7 +78,8 @@ def test_demo_windows_profile_shows_what_changes(capsys: pytest.CaptureFixture[s
     assert f"TCP/event: WSAECONNABORTED (Internal 0x{ws.STATUS_CONNECTION_ABORTED:X})" in outcome
     assert "UDP: WSA_OPERATION_ABORTED" in outcome
     assert '(profile "documented":' in close_step
-    assert 'In profile "documented" steps 11 end differently' in out
+    assert 'In profile "documented" step 11 ends differently' in out
+    assert "WSAECONNABORTED (W21)" in close_step
 
 
 def test_guide_trace_excerpts_are_demo_output(capsys: pytest.CaptureFixture[str]) -> None:

@@ -85,6 +85,38 @@ EXPECTED: dict[str, list[tuple[list[str], list[str]]]] = {
         "client 3: recv -> 0 (the server closed too)",
         "echoed 3 messages; virtual time 0.000 s",
     ])],
+    # Seed 002: "A client application should specify the peer target name in order to
+    # prevent trusted man-in-the-middle attacks."
+    "mitm_refused.py": [([], [
+        "client without a target name: connect -> 0",
+        "  ...and the peer it authenticated is 'host/mallory.example.test'  <- the man in the middle",
+        "  connect -> -1, WSAEACCES: refused, nothing reached mallory",
+        "connections mallory received: 1 (only the naive client's)",
+    ])],
+    # Seed 002: set before WSAConnect; WSAEMSGSIZE "A buffer passed was too small.";
+    # WSAEISCONN "The socket is connected."; seed 000 (delete); SPI-FACTS 5.6 (size probe).
+    "peer_target_names_tcp.py": [([], [
+        "WSASetSocketPeerTargetName(len = 143: too small)           -> SOCKET_ERROR, WSAEMSGSIZE",
+        "WSASetSocketPeerTargetName(len = 190)                      -> 0",
+        "WSAConnect([fd00::2]:445)                                  -> 0",
+        "WSASetSocketPeerTargetName after connect                   -> SOCKET_ERROR, WSAEISCONN",
+        "WSAQuerySocketSecurity(info NULL): the size probe          -> SOCKET_ERROR, WSAEFAULT",
+        "WSADeleteSocketPeerTargetName (TCP: allowed, discouraged)  -> 0",
+    ])],
+    # Seed 002: "For connectionless sockets, an application can call the
+    # WSASetSocketPeerTargetName function multiple times to specify different target
+    # names for different peer IP addresses." / zero address and port: WSAEINVAL;
+    # seed 000: "no future authentication to the IP address will use the previously
+    # specified target name".
+    "peer_target_names_udp.py": [([], [
+        "name for 10.0.0.2:123 (wrapper)       -> 0",
+        "name for 10.0.0.3:514 (WSAIoctl)      -> 0",
+        "name for 0.0.0.0:0                    -> SOCKET_ERROR (WSAEINVAL)",
+        "sendto log (name is wrong)            -> SOCKET_ERROR (WSAEACCES)",
+        "WSADeleteSocketPeerTargetName(log)    -> 0",
+        "sendto log (no name: any principal)   -> 4",
+        "after connect, set a name             -> SOCKET_ERROR (WSAEISCONN)",
+    ])],
     # DESIGN 1 (the trace recorder); seed 004 (the switch calls WSPCloseSocket after
     # its graceful close; WSA_OPERATION_ABORTED for the pending request).
     "trace_timeline.py": [([], [

@@ -8,7 +8,15 @@ import pytest
 
 import wsspi_sim as ws
 from wsspi_sim import states as S
-from wsspi_sim.explain import DOCUMENTED, EVENT_CALLS, documented, explain, from_profiles, from_tables, lookup
+from wsspi_sim.explain import (
+    DOCUMENTED,
+    EVENT_CALLS,
+    documented,
+    explain,
+    from_profiles,
+    from_tables,
+    lookup,
+)
 
 #: The functions of the SPI-FACTS 3.6 table.
 SPI_FACTS_36 = (

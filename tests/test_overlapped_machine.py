@@ -23,6 +23,7 @@ import ctypes
 import itertools
 from typing import Any
 
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from ovl_kit import Out, in_thread
@@ -114,8 +115,8 @@ class OverlappedMachine(RuleBasedStateMachine):
         self.windows = False
 
     # -- set-up -------------------------------------------------------------------------------
-    @initialize(profile=st.sampled_from(["documented", "windows"]))
-    def start(self, profile: str) -> None:
+    @initialize(profile=st.sampled_from(["documented", "windows"]), assoc=st.tuples(st.booleans(), st.booleans()))
+    def start(self, profile: str, assoc: tuple[bool, bool]) -> None:
         self.sim = ws.Simulator(profile=profile)
         self.windows = profile == "windows"
         host = self.sim.add_host("10.0.0.1")
@@ -124,6 +125,7 @@ class OverlappedMachine(RuleBasedStateMachine):
             assert api.WSAStartup(0x0202, ws.WSADATA()) == 0
         self.procs = [Proc(api) for api in apis]
         self.port_no = 7000
+        self.open_pair(assoc)  # most rules need a connection
 
     def live_ends(self) -> list[End]:
         return [e for e in self.ends if e.open]
@@ -218,7 +220,8 @@ class OverlappedMachine(RuleBasedStateMachine):
         self.ops.append(op)
         return op
 
-    def _issue(self, op: Op, n: int) -> None:
+    def _issue(self, op: Op, n: int) -> str:
+        """Issue ``op``; returns a label for Hypothesis' statistics."""
         api = op.proc.api
         routine = op.routine if op.mech == "routine" else None
         if op.kind == "recv":
@@ -230,6 +233,7 @@ class OverlappedMachine(RuleBasedStateMachine):
             rc = api.WSASend(op.handle, [ws.WSABUF(n, op.data)], 1, ctypes.c_ulong(), 0, op.ov, routine)
             op.end.sent.append(op)
         err = api.WSAGetLastError()
+        label = f"{op.kind}/{op.mech}: " + ("0" if rc == 0 else ws.ErrorCode(err).name)
         if rc == ws.SOCKET_ERROR and err != ws.WSA_IO_PENDING:
             op.failed = True
             assert op.ov.Internal == SENTINEL, "a failed call touched the OVERLAPPED"
@@ -241,6 +245,7 @@ class OverlappedMachine(RuleBasedStateMachine):
             assert rc in (0, ws.SOCKET_ERROR)
             if rc == ws.SOCKET_ERROR:
                 assert op.ov.Internal != SENTINEL
+        return label
 
     mechs = st.sampled_from(["event", "routine", "poll"])
 
@@ -248,13 +253,13 @@ class OverlappedMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.live_ends())
     def post_recv(self, i: int, pick: int, n: int, mech: str) -> None:
         end = self.live_ends()[i % len(self.live_ends())]
-        self._issue(self._op("recv", end, pick, mech), n)
+        event(self._issue(self._op("recv", end, pick, mech), n))
 
     @rule(i=st.integers(0, 99), pick=st.integers(0, 3), n=st.integers(1, 80), mech=mechs)
     @precondition(lambda self: self.live_ends())
     def post_send(self, i: int, pick: int, n: int, mech: str) -> None:
         end = self.live_ends()[i % len(self.live_ends())]
-        self._issue(self._op("send", end, pick, mech), n)
+        event(self._issue(self._op("send", end, pick, mech), n))
 
     @rule(i=st.integers(0, 99), n=st.integers(1, 40), with_event=st.booleans())
     @precondition(lambda self: self.live_ends())
@@ -271,7 +276,7 @@ class OverlappedMachine(RuleBasedStateMachine):
             op.ov.hEvent = op.ev
         op.thread_exit = True
         self.ops.append(op)
-        in_thread(lambda: self._issue(op, n))  # the thread ends here
+        event("thread " + in_thread(lambda: self._issue(op, n)))  # the thread ends here
 
     # -- waits ---------------------------------------------------------------------------------
     @rule()
@@ -311,6 +316,7 @@ class OverlappedMachine(RuleBasedStateMachine):
             assert rc == 1 or api.GetLastError() == ws.ERROR_NOT_FOUND
             if mine:
                 assert rc == 1 and ov.Internal != PENDING
+                event("cancel: one pending request")
         elif how == "all":
             rc = api.CancelIoEx(h, None)
             assert rc == 1 or api.GetLastError() == ws.ERROR_NOT_FOUND
@@ -394,6 +400,7 @@ class OverlappedMachine(RuleBasedStateMachine):
         if any(isinstance(x, Op) and not x.failed and x.ov.Internal == PENDING for x in peer.sent):
             return
         assert bytes(end.received) == self._stream(peer, upper=False), "bytes lost"
+        event(f"drain: all {len(end.received) // 64 * 64}+ bytes accounted")
 
     # -- invariants ----------------------------------------------------------------------------
     def _stream(self, sender: End, upper: bool) -> bytes:

@@ -64,10 +64,10 @@ def existing_tests() -> set[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         rel = f"tests/{path.name}"
 
-        def walk(body: list[ast.stmt], prefix: str) -> None:
+        def walk(body: list[ast.stmt], prefix: str, rel: str = rel) -> None:
             for node in body:
                 if isinstance(node, ast.ClassDef):
-                    walk(node.body, prefix + node.name + "::")
+                    walk(node.body, prefix + node.name + "::", rel)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
                     found.add(f"{rel}::{prefix}{node.name}")
 

@@ -310,10 +310,12 @@ class Scenario:
                          f"(dwError {', '.join(_err(e) for e, _ in self.routine_calls) or '-'})")  # fmt: skip
             return "; ".join(parts)
 
+        windows_note = (" Profile \"windows\" follows Windows instead: a receive on a connected TCP socket "
+                        "completes with WSAECONNABORTED (W21)." if self.profile == "windows" else "")  # fmt: skip
         self.step(
             "Hard close with I/O pending: WSA_OPERATION_ABORTED",
             "WSPCloseSocket completes every pending request through the mechanism it chose (event, "
-            "completion routine) before the handle goes away.",
+            "completion routine) before the handle goes away." + windows_note,
             Source("seed 004", "It also passes the WSA_OPERATION_ABORTED error code to specify that the overlapped operation was canceled because the socket was closed.", True),
             hard_close,
         )
@@ -398,7 +400,8 @@ def run_demo(profile: str, out: TextIO, *, color: bool | None = None, trace: boo
     quoted = sum(1 for s in steps if s.source.quote)
     w(f"  {len(steps)} steps, {quoted} of them quoting a seed sentence; {len(tracer.events)} trace events.\n")
     if differ:
-        w(f"  In profile \"{other_name}\" steps {', '.join(map(str, differ))} end differently "
+        which = f"step {differ[0]} ends" if len(differ) == 1 else f"steps {', '.join(map(str, differ))} end"
+        w(f"  In profile \"{other_name}\" {which} differently "
           f"(run `wsspi-sim demo --profile {other_name}`; the whole list of differences is in docs/profiles.md).\n")  # fmt: skip
     else:
         w(f"  Profile \"{other_name}\" ends every step the same way.\n")

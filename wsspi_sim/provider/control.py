@@ -462,7 +462,8 @@ class Control(DataPath):
 
     def WSPSelect(self, nfds: int, readfds: Any, writefds: Any, exceptfds: Any, timeout: Any,
                   lpErrno: Any) -> int:
-        """Not modelled: WSAEOPNOTSUPP."""
+        """Replaced by :class:`~wsspi_sim.provider.select.Select` (the provider's
+        real WSPSelect); a Control without it does not model select."""
         return self.unmodelled("WSPSelect", lpErrno)
 
 
