@@ -422,12 +422,23 @@ class OverlappedMachine(RuleBasedStateMachine):
         return bytes(out)
 
     def _observe(self) -> None:
-        """Account the bytes of receives that have completed, in issue order."""
+        """Account the bytes of receives that have completed, in issue order; a
+        receive never gets data while an earlier one of its socket still waits
+        (W39: pending receives complete in issue order)."""
+        waiting: set[int] = set()
         for op in self.ops:
-            if op.seen or op.failed or op.ov.Internal == PENDING or op.ov.Internal == SENTINEL:
+            if op.failed:
+                continue
+            if op.ov.Internal == PENDING:
+                if op.kind == "recv":
+                    waiting.add(id(op.end))
+                continue
+            if op.seen:
                 continue
             op.seen = True
             if op.kind == "recv" and op.ov.OffsetHigh == 0:
+                if op.ov.InternalHigh:
+                    assert id(op.end) not in waiting, "a later receive got data first"
                 op.end.received += op.buf[: op.ov.InternalHigh]
 
     @invariant()

@@ -93,7 +93,7 @@ class DataPath(Lifecycle):
             b = lpBuffers[i]
             if not isinstance(b, WSABUF):
                 raise TypeError(f"lpBuffers[{i}] must be a WSABUF, not {type(b).__name__}")
-            n = b.len
+            n = check_int(b.len, f"lpBuffers[{i}].len")
             if n == 0:
                 views.append(_EMPTY)
                 continue

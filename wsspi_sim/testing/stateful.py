@@ -39,9 +39,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from .. import constants as C
 from ..errors import (
     WSA_IO_PENDING,
-    WSAEMSGSIZE,
     WSAECONNABORTED,
     WSAECONNRESET,
+    WSAEMSGSIZE,
     WSAENOTCONN,
     WSAESHUTDOWN,
     WSAEWOULDBLOCK,

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from ..world import Host
 
 
+def check_handle(s: Any, param: str) -> None:
+    """A handle argument must be an int: anything else is a C type error (TypeError)."""
+    if not isinstance(s, int):
+        raise TypeError(f"{param} must be an int socket handle, not {type(s).__name__}")
+
+
 class ThreadState:
     """What the switch keeps per thread of a process."""
 
@@ -176,16 +182,17 @@ class SwitchCore:
         return self.pid
 
     # -- handle lookup --------------------------------------------------------------
-    def entry(self, s: Any) -> Entry | None:
+    def entry(self, s: Any, param: str = "s") -> Entry | None:
         """The handle's record, or None with WSANOTINITIALISED / WSAENOTSOCK set
-        (checked before anything the provider checks: SPI-FACTS 3.5, 4.6)."""
+        (checked before anything the provider checks: SPI-FACTS 3.5, 4.6).
+        ``param`` names the handle in a TypeError (hFile, Socket ...)."""
         if not self.started:
             self.set_error(WSANOTINITIALISED)
             return None
         e = self.sockets.get(s) if type(s) is int else None
         if e is None:
             if not isinstance(s, int):
-                raise TypeError(f"s must be an int socket handle, not {type(s).__name__}")
+                raise TypeError(f"{param} must be an int socket handle, not {type(s).__name__}")
             self.set_error(WSAENOTSOCK)
         return e
 

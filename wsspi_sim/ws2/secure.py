@@ -31,6 +31,7 @@ from ..constants import (
 from ..errors import WSAEAFNOSUPPORT, WSAEFAULT, WSAEINVAL, WSAEMSGSIZE
 from ..provider.core import Ref, check_int, get_in
 from ..structs import SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE, as_bytes
+from .core import check_handle
 from .waits import WaitAPI
 
 _U16 = struct.Struct("<H")
@@ -64,6 +65,8 @@ class SecureAPI(WaitAPI):
         address.  Returns 0 or SOCKET_ERROR (WSAEFAULT, WSAEMSGSIZE, WSAEINVAL,
         WSAEAFNOSUPPORT, WSAEISCONN, WSAENOTSOCK)."""
         with self.sim.lock:
+            check_handle(Socket, "Socket")
+            check_int(PeerTargetNameLen, "PeerTargetNameLen")
             buf = _struct_arg(PeerTargetName, "PeerTargetName")
             return self.WSAIoctl(
                 Socket, SIO_SET_PEER_TARGET_NAME, buf, PeerTargetNameLen, None, 0, Ref(0),
@@ -79,6 +82,8 @@ class SecureAPI(WaitAPI):
         sockaddr (or sockaddr_in / sockaddr_in6) and ``PeerAddrLen`` its length.
         Deleting a name that is not registered succeeds."""
         with self.sim.lock:
+            check_handle(Socket, "Socket")
+            check_int(PeerAddrLen, "PeerAddrLen")
             buf = _struct_arg(PeerAddr, "PeerAddr")
             return self.WSAIoctl(
                 Socket, SIO_DELETE_PEER_TARGET_NAME, buf, PeerAddrLen, None, 0, Ref(0),
@@ -95,6 +100,8 @@ class SecureAPI(WaitAPI):
         SOCKET_SECURITY_SETTINGS or SOCKET_SECURITY_SETTINGS_IPSEC, or packed
         bytes.  Also sets SO_EXCLUSIVEADDRUSE."""
         with self.sim.lock:
+            check_handle(Socket, "Socket")
+            check_int(SecuritySettingsLen, "SecuritySettingsLen")
             buf = _struct_arg(SecuritySettings, "SecuritySettings")
             return self.WSAIoctl(
                 Socket, SIO_SET_SECURITY, buf, SecuritySettingsLen, None, 0, Ref(0),
@@ -112,6 +119,8 @@ class SecureAPI(WaitAPI):
         ``SecurityQueryInfoLen`` is an in/out length object: with no or too small
         an info buffer the call fails and the length receives the size needed."""
         with self.sim.lock:
+            check_handle(Socket, "Socket")
+            check_int(SecurityQueryTemplateLen, "SecurityQueryTemplateLen")
             tmpl = _struct_arg(SecurityQueryTemplate, "SecurityQueryTemplate")
             cb = 0
             if SecurityQueryInfoLen is not None:
@@ -132,6 +141,7 @@ class SecureAPI(WaitAPI):
         ``PeerAddr`` (required: WSAEFAULT when None).  A peer that was not
         authenticated by simulated IPsec cannot be impersonated: WSAEINVAL."""
         with self.sim.lock:
+            check_handle(Socket, "Socket")
             # The socket's type decides whether PeerAddr is needed; asking it
             # also reports WSANOTINITIALISED / WSAENOTSOCK first.
             optval = bytearray(4)

@@ -254,6 +254,10 @@ class WaitAPI(SocketAPI):
         """Create a port and/or associate a socket with one (with a key)."""
         with self.sim.lock:
             CompletionKey = check_int(CompletionKey, "CompletionKey")
+            # Handles are ints (a list or str here would be a C type error).
+            for value, pname in ((FileHandle, "FileHandle"), (ExistingCompletionPort, "ExistingCompletionPort")):
+                if value is not None and not isinstance(value, int):
+                    raise TypeError(f"{pname} must be an int handle or None, not {type(value).__name__}")
             if FileHandle in (INVALID_HANDLE_VALUE, 0xFFFFFFFFFFFFFFFF):
                 if ExistingCompletionPort not in (None, 0):
                     self.set_error(WSA_INVALID_PARAMETER)
@@ -340,11 +344,20 @@ class WaitAPI(SocketAPI):
             return FALSE
 
     # -- cancellation ---------------------------------------------------------------------
+    def _io_handle(self, hFile: Any) -> Any:
+        """The socket record behind a kernel32 file handle, or None (NULL is an
+        invalid handle there, not a crash); a non-handle is a TypeError."""
+        if hFile is None:
+            return None
+        if isinstance(hFile, bool) or not isinstance(hFile, int):
+            raise TypeError(f"hFile must be an int handle, not {type(hFile).__name__}")
+        return self.entry(hFile)
+
     def CancelIo(self, hFile: Any) -> int:
         """Cancel the calling thread's pending requests on ``hFile``
         (they complete with WSA_OPERATION_ABORTED)."""
         with self.sim.lock:
-            e = self.entry(hFile)
+            e = self._io_handle(hFile)
             if e is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return FALSE
@@ -356,7 +369,7 @@ class WaitAPI(SocketAPI):
         """Cancel one request (or all, with None) on ``hFile`` from any thread;
         FALSE with ERROR_NOT_FOUND when nothing matches."""
         with self.sim.lock:
-            e = self.entry(hFile)
+            e = self._io_handle(hFile)
             if e is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return FALSE
