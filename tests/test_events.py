@@ -340,3 +340,24 @@ def test_apc_order_is_deterministic_across_sockets() -> None:
     first = script()
     assert first == [2, 1, 0]
     assert all(script() == first for _ in range(3))
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_signalled_event_wins_over_queued_routines(profile: str) -> None:
+    """Design choice (docs/design-choices.md, "Overlapped I/O and network
+    events"): like the kernel's wait, an alertable WSAWaitForMultipleEvents whose
+    event is already signalled returns its index and leaves the queued routine for
+    the next alertable wait (W42 likewise: a signalled event ends a wait without
+    running APCs)."""
+    w = World(profile)
+    c, s = w.pair()
+    rec = Recorder()
+    w.recv_ov(c, 4, ws.WSAOVERLAPPED(), rec)
+    w.send(s, b"abcd")
+    ev = w.event()
+    w.api.WSASetEvent(ev)
+    assert w.api.WSAWaitForMultipleEvents(1, [ev], False, 0, True) == ws.WSA_WAIT_EVENT_0
+    assert rec.calls == []
+    w.api.WSAResetEvent(ev)
+    assert w.api.WSAWaitForMultipleEvents(1, [ev], False, 0, True) == ws.WSA_WAIT_IO_COMPLETION
+    assert len(rec.calls) == 1

@@ -85,7 +85,9 @@ def test_registration_is_per_underlying_socket(profile: str) -> None:
     other.WSAStartup(0x0202, ws.WSADATA())
     info = ws.WSAPROTOCOL_INFOW()
     assert w.api.WSADuplicateSocketW(c, other.GetCurrentProcessId(), info) == 0
-    d = other.WSASocketW(ws.FROM_PROTOCOL_INFO, ws.FROM_PROTOCOL_INFO, ws.FROM_PROTOCOL_INFO, info, 0, 0)
+    d = other.WSASocketW(
+        ws.FROM_PROTOCOL_INFO, ws.FROM_PROTOCOL_INFO, ws.FROM_PROTOCOL_INFO, info, 0, 0
+    )
     ev = w.event()
     assert w.api.WSAEventSelect(c, ev, ws.FD_READ) == 0
     oev = other.WSACreateEvent()

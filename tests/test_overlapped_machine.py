@@ -93,6 +93,7 @@ class End:
         self.sent: list[bytes | Op] = []
         self.received = bytearray()
         self.reset = False  # a reset happened on this connection (bytes may be lost)
+        self.abortive = False  # SO_LINGER {1, 0} is set: the last close resets
         self.recv_shut = False
 
     @property
@@ -115,7 +116,10 @@ class OverlappedMachine(RuleBasedStateMachine):
         self.windows = False
 
     # -- set-up -------------------------------------------------------------------------------
-    @initialize(profile=st.sampled_from(["documented", "windows"]), assoc=st.tuples(st.booleans(), st.booleans()))
+    @initialize(
+        profile=st.sampled_from(["documented", "windows"]),
+        assoc=st.tuples(st.booleans(), st.booleans()),
+    )
     def start(self, profile: str, assoc: tuple[bool, bool]) -> None:
         self.sim = ws.Simulator(profile=profile)
         self.windows = profile == "windows"
@@ -165,7 +169,9 @@ class OverlappedMachine(RuleBasedStateMachine):
         a.peer, b.peer = b, a
         for end, h, assoc_it in ((a, c, assoc[0]), (b, s, assoc[1])):
             self._new_handle(h, self.procs[0], end, assoc_it)
-            assert api.ioctlsocket(h, ws.FIONBIO, ctypes.c_ulong(1)) == 0  # W39: overlapped still pends
+            assert (
+                api.ioctlsocket(h, ws.FIONBIO, ctypes.c_ulong(1)) == 0
+            )  # W39: overlapped still pends
         self.ends += [a, b]
 
     # -- synchronous data ----------------------------------------------------------------------
@@ -226,11 +232,21 @@ class OverlappedMachine(RuleBasedStateMachine):
         routine = op.routine if op.mech == "routine" else None
         if op.kind == "recv":
             op.buf = bytearray(n)
-            rc = api.WSARecv(op.handle, [ws.WSABUF(n, op.buf)], 1, ctypes.c_ulong(), ctypes.c_ulong(0), op.ov, routine)
+            rc = api.WSARecv(
+                op.handle,
+                [ws.WSABUF(n, op.buf)],
+                1,
+                ctypes.c_ulong(),
+                ctypes.c_ulong(0),
+                op.ov,
+                routine,
+            )
         else:
             self._note_send(op.end)
             op.data = self._data(n)
-            rc = api.WSASend(op.handle, [ws.WSABUF(n, op.data)], 1, ctypes.c_ulong(), 0, op.ov, routine)
+            rc = api.WSASend(
+                op.handle, [ws.WSABUF(n, op.data)], 1, ctypes.c_ulong(), 0, op.ov, routine
+            )
             op.end.sent.append(op)
         err = api.WSAGetLastError()
         label = f"{op.kind}/{op.mech}: " + ("0" if rc == 0 else ws.ErrorCode(err).name)
@@ -240,7 +256,9 @@ class OverlappedMachine(RuleBasedStateMachine):
             if routine is not None and op.assoc:
                 assert err == ws.WSAEINVAL  # W34
             if op.ev is not None:  # nothing will ever be notified (SPI-FACTS 3.4)
-                assert api.WSAWaitForMultipleEvents(1, [op.ev], False, 0, False) == ws.WSA_WAIT_TIMEOUT
+                assert (
+                    api.WSAWaitForMultipleEvents(1, [op.ev], False, 0, False) == ws.WSA_WAIT_TIMEOUT
+                )
         else:
             assert rc in (0, ws.SOCKET_ERROR)
             if rc == ws.SOCKET_ERROR:
@@ -342,11 +360,13 @@ class OverlappedMachine(RuleBasedStateMachine):
         h, proc = self._handle(end, pick)
         last = len(end.handles) == 1
         if abortive:
+            # the option belongs to the underlying socket, shared by its descriptors
             assert proc.api.setsockopt(h, ws.SOL_SOCKET, ws.SO_LINGER, ws.linger(1, 0), 4) == 0
-            if last:
-                end.reset = True
-                assert end.peer is not None
-                end.peer.reset = True
+            end.abortive = True
+        if last and end.abortive:
+            end.reset = True
+            assert end.peer is not None
+            end.peer.reset = True
         assert proc.api.closesocket(h) == 0
         del end.handles[h]
         end.associated.discard(h)
@@ -395,7 +415,15 @@ class OverlappedMachine(RuleBasedStateMachine):
         self._observe()
         peer = end.peer
         assert peer is not None
-        if end.reset or end.recv_shut or any(not op.failed and op.ov.Internal == PENDING for op in self.ops if op.end is end and op.kind == "recv"):
+        if (
+            end.reset
+            or end.recv_shut
+            or any(
+                not op.failed and op.ov.Internal == PENDING
+                for op in self.ops
+                if op.end is end and op.kind == "recv"
+            )
+        ):
             return
         if any(isinstance(x, Op) and not x.failed and x.ov.Internal == PENDING for x in peer.sent):
             return
@@ -466,7 +494,9 @@ class OverlappedMachine(RuleBasedStateMachine):
                 assert op.packets == 0 and op.calls == 0
                 continue
             if op.assoc:
-                assert op.packets == 1, "a completed request on a port-associated handle has no packet"
+                assert op.packets == 1, (
+                    "a completed request on a port-associated handle has no packet"
+                )
             if op.ev is not None and not op.seen_event:
                 assert op.proc.api.WSAWaitForMultipleEvents(1, [op.ev], False, 0, False) == 0
                 op.seen_event = True
@@ -477,7 +507,9 @@ class OverlappedMachine(RuleBasedStateMachine):
         for end in self.ends:
             assert end.peer is not None
             sent = self._stream(end.peer, upper=True)
-            assert bytes(end.received) == sent[: len(end.received)], "received bytes are not what was sent"
+            assert bytes(end.received) == sent[: len(end.received)], (
+                "received bytes are not what was sent"
+            )
 
     @invariant()
     def states_are_listed(self) -> None:

@@ -174,9 +174,10 @@ class Faults:
 
     def _remove(self, rule: Rule | CallRule) -> None:
         with self.sim.lock:
-            for lst in (self._dgram, self._holes, *self._calls.values()):
+            lists: list[list[Any]] = [self._dgram, self._holes, *self._calls.values()]
+            for lst in lists:
                 if rule in lst:
-                    lst.remove(rule)  # type: ignore[arg-type]
+                    lst.remove(rule)
             self._maybe_deactivate()
 
     def clear(self) -> None:
@@ -277,7 +278,7 @@ class Faults:
         if isinstance(where, str):
             return where == ip
         if isinstance(where, tuple):
-            return where[0] == ip and where[1] == port
+            return bool(where[0] == ip and where[1] == port)
         return host is where
 
     def _fires(self, rule: Rule) -> bool:
@@ -478,6 +479,8 @@ class Faults:
         and the direct (locked) entry points."""
         for name in ("WSPStartup", *PROC_NAMES):
             raw = getattr(provider, "_raw_" + name, None)
+            if raw is None and name == "WSPStartup":
+                raw = provider.WSPStartup  # not one of the 30: it has no raw twin
             if raw is None or getattr(raw, "_wsspi_fault_wrapped", False):
                 continue
             wrapped = self._wrap(provider, name, raw)

@@ -112,7 +112,7 @@ def _notify_event_class() -> type:
             self._on = False
             self._cb = cb
 
-        @property  # type: ignore[override]
+        @property
         def signalled(self) -> bool:
             return self._on
 
@@ -234,7 +234,7 @@ class LayeredProvider:
         intercepted requests of that process without notification, as the base
         provider ends its own (SPI-FACTS 3.7)."""
         switch = self.caller or getattr(self.lower, "last_started", None)
-        rc: int = self._next("WSPCleanup")(lpErrno)
+        rc: int = self.next_proc("WSPCleanup")(lpErrno)
         count = self.started.get(switch, 0)
         if count <= 1:
             self.started.pop(switch, None)
@@ -249,6 +249,11 @@ class LayeredProvider:
             self.started[switch] = count - 1
         return rc
 
+    def next_proc(self, name: str) -> Callable[..., Any]:
+        """The lower provider's entry point ``name`` (e.g. "WSPSend"): every
+        pass-through goes through here, so overriding it observes them all."""
+        return self._next(name)
+
     def _next(self, name: str) -> Callable[..., Any]:
         fn = getattr(self.next_procs, "lp" + name)
         if fn is None:
@@ -259,80 +264,80 @@ class LayeredProvider:
     def WSPAccept(self, s: int, addr: Any, addrlen: Any, lpfnCondition: Any, dwCallbackData: int,
                   lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPAccept")(s, addr, addrlen, lpfnCondition, dwCallbackData, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPAccept")(s, addr, addrlen, lpfnCondition, dwCallbackData, lpErrno)  # type: ignore[no-any-return]
 
     def WSPAddressToString(self, lpsaAddress: Any, dwAddressLength: int, lpProtocolInfo: Any,
                            lpszAddressString: Any, lpdwAddressStringLength: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPAddressToString")(  # type: ignore[no-any-return]
+        return self.next_proc("WSPAddressToString")(  # type: ignore[no-any-return]
             lpsaAddress, dwAddressLength, lpProtocolInfo, lpszAddressString, lpdwAddressStringLength, lpErrno
         )
 
     def WSPAsyncSelect(self, s: int, hWnd: Any, wMsg: int, lEvent: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPAsyncSelect")(s, hWnd, wMsg, lEvent, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPAsyncSelect")(s, hWnd, wMsg, lEvent, lpErrno)  # type: ignore[no-any-return]
 
     def WSPBind(self, s: int, name: Any, namelen: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPBind")(s, name, namelen, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPBind")(s, name, namelen, lpErrno)  # type: ignore[no-any-return]
 
     def WSPCancelBlockingCall(self, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPCancelBlockingCall")(lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPCancelBlockingCall")(lpErrno)  # type: ignore[no-any-return]
 
     def WSPCloseSocket(self, s: int, lpErrno: Any) -> int:
         """Pass through (the lower provider's close completes pending requests,
         intercepted ones included, and ends with WPUCloseSocketHandle)."""
-        return self._next("WSPCloseSocket")(s, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPCloseSocket")(s, lpErrno)  # type: ignore[no-any-return]
 
     def WSPConnect(self, s: int, name: Any, namelen: int, lpCallerData: Any, lpCalleeData: Any,
                    lpSQOS: Any, lpGQOS: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPConnect")(  # type: ignore[no-any-return]
+        return self.next_proc("WSPConnect")(  # type: ignore[no-any-return]
             s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, lpErrno
         )
 
     def WSPDuplicateSocket(self, s: int, dwProcessId: int, lpProtocolInfo: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPDuplicateSocket")(s, dwProcessId, lpProtocolInfo, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPDuplicateSocket")(s, dwProcessId, lpProtocolInfo, lpErrno)  # type: ignore[no-any-return]
 
     def WSPEnumNetworkEvents(self, s: int, hEventObject: Any, lpNetworkEvents: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPEnumNetworkEvents")(s, hEventObject, lpNetworkEvents, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPEnumNetworkEvents")(s, hEventObject, lpNetworkEvents, lpErrno)  # type: ignore[no-any-return]
 
     def WSPEventSelect(self, s: int, hEventObject: Any, lNetworkEvents: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPEventSelect")(s, hEventObject, lNetworkEvents, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPEventSelect")(s, hEventObject, lNetworkEvents, lpErrno)  # type: ignore[no-any-return]
 
     def WSPGetOverlappedResult(self, s: int, lpOverlapped: Any, lpcbTransfer: Any, fWait: Any,
                                lpdwFlags: Any, lpErrno: Any) -> int:
         """Pass through (an intercepted request's results are in the caller's
         WSAOVERLAPPED once the layer completed it)."""
-        return self._next("WSPGetOverlappedResult")(  # type: ignore[no-any-return]
+        return self.next_proc("WSPGetOverlappedResult")(  # type: ignore[no-any-return]
             s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags, lpErrno
         )
 
     def WSPGetPeerName(self, s: int, name: Any, namelen: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPGetPeerName")(s, name, namelen, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPGetPeerName")(s, name, namelen, lpErrno)  # type: ignore[no-any-return]
 
     def WSPGetSockName(self, s: int, name: Any, namelen: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPGetSockName")(s, name, namelen, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPGetSockName")(s, name, namelen, lpErrno)  # type: ignore[no-any-return]
 
     def WSPGetSockOpt(self, s: int, level: int, optname: int, optval: Any, optlen: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPGetSockOpt")(s, level, optname, optval, optlen, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPGetSockOpt")(s, level, optname, optval, optlen, lpErrno)  # type: ignore[no-any-return]
 
     def WSPGetQOSByName(self, s: int, lpQOSName: Any, lpQOS: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPGetQOSByName")(s, lpQOSName, lpQOS, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPGetQOSByName")(s, lpQOSName, lpQOS, lpErrno)  # type: ignore[no-any-return]
 
     def WSPIoctl(self, s: int, dwIoControlCode: int, lpvInBuffer: Any, cbInBuffer: int, lpvOutBuffer: Any,
                  cbOutBuffer: int, lpcbBytesReturned: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
                  lpThreadId: Any, lpErrno: Any) -> int:
         """Pass through (intercepted when ``wrap_completions``)."""
-        fn = self._next("WSPIoctl")
+        fn = self.next_proc("WSPIoctl")
         return self.overlapped_call(
             "ioctl", s, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno,
             lambda ov, routine: fn(
@@ -344,18 +349,18 @@ class LayeredProvider:
     def WSPJoinLeaf(self, s: int, name: Any, namelen: int, lpCallerData: Any, lpCalleeData: Any,
                     lpSQOS: Any, lpGQOS: Any, dwFlags: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPJoinLeaf")(  # type: ignore[no-any-return]
+        return self.next_proc("WSPJoinLeaf")(  # type: ignore[no-any-return]
             s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, dwFlags, lpErrno
         )
 
     def WSPListen(self, s: int, backlog: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPListen")(s, backlog, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPListen")(s, backlog, lpErrno)  # type: ignore[no-any-return]
 
     def WSPRecv(self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesRecvd: Any, lpFlags: Any,
                 lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any) -> int:
         """Pass through (intercepted when ``wrap_completions``)."""
-        fn = self._next("WSPRecv")
+        fn = self.next_proc("WSPRecv")
         return self.overlapped_call(
             "recv", s, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno,
             lambda ov, routine: fn(
@@ -365,13 +370,13 @@ class LayeredProvider:
 
     def WSPRecvDisconnect(self, s: int, lpInboundDisconnectData: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPRecvDisconnect")(s, lpInboundDisconnectData, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPRecvDisconnect")(s, lpInboundDisconnectData, lpErrno)  # type: ignore[no-any-return]
 
     def WSPRecvFrom(self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesRecvd: Any,
                     lpFlags: Any, lpFrom: Any, lpFromlen: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
                     lpThreadId: Any, lpErrno: Any) -> int:
         """Pass through (intercepted when ``wrap_completions``)."""
-        fn = self._next("WSPRecvFrom")
+        fn = self.next_proc("WSPRecvFrom")
         return self.overlapped_call(
             "recv", s, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno,
             lambda ov, routine: fn(
@@ -383,12 +388,12 @@ class LayeredProvider:
     def WSPSelect(self, nfds: int, readfds: Any, writefds: Any, exceptfds: Any, timeout: Any,
                   lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPSelect")(nfds, readfds, writefds, exceptfds, timeout, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPSelect")(nfds, readfds, writefds, exceptfds, timeout, lpErrno)  # type: ignore[no-any-return]
 
     def WSPSend(self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesSent: Any, dwFlags: int,
                 lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any) -> int:
         """Pass through (intercepted when ``wrap_completions``)."""
-        fn = self._next("WSPSend")
+        fn = self.next_proc("WSPSend")
         return self.overlapped_call(
             "send", s, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno,
             lambda ov, routine: fn(
@@ -398,13 +403,13 @@ class LayeredProvider:
 
     def WSPSendDisconnect(self, s: int, lpOutboundDisconnectData: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPSendDisconnect")(s, lpOutboundDisconnectData, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPSendDisconnect")(s, lpOutboundDisconnectData, lpErrno)  # type: ignore[no-any-return]
 
     def WSPSendTo(self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesSent: Any, dwFlags: int,
                   lpTo: Any, iTolen: int, lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any,
                   lpErrno: Any) -> int:
         """Pass through (intercepted when ``wrap_completions``)."""
-        fn = self._next("WSPSendTo")
+        fn = self.next_proc("WSPSendTo")
         return self.overlapped_call(
             "send", s, lpOverlapped, lpCompletionRoutine, lpThreadId, lpErrno,
             lambda ov, routine: fn(
@@ -415,21 +420,21 @@ class LayeredProvider:
 
     def WSPSetSockOpt(self, s: int, level: int, optname: int, optval: Any, optlen: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPSetSockOpt")(s, level, optname, optval, optlen, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPSetSockOpt")(s, level, optname, optval, optlen, lpErrno)  # type: ignore[no-any-return]
 
     def WSPShutdown(self, s: int, how: int, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPShutdown")(s, how, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPShutdown")(s, how, lpErrno)  # type: ignore[no-any-return]
 
     def WSPSocket(self, af: int, type: int, protocol: int, lpProtocolInfo: Any, g: int,  # noqa: A002
                   dwFlags: int, lpErrno: Any) -> int:
         """Pass through (the handle of the provider below is the caller's handle)."""
-        return self._next("WSPSocket")(af, type, protocol, lpProtocolInfo, g, dwFlags, lpErrno)  # type: ignore[no-any-return]
+        return self.next_proc("WSPSocket")(af, type, protocol, lpProtocolInfo, g, dwFlags, lpErrno)  # type: ignore[no-any-return]
 
     def WSPStringToAddress(self, AddressString: Any, AddressFamily: int, lpProtocolInfo: Any,
                            lpAddress: Any, lpAddressLength: Any, lpErrno: Any) -> int:
         """Pass through."""
-        return self._next("WSPStringToAddress")(  # type: ignore[no-any-return]
+        return self.next_proc("WSPStringToAddress")(  # type: ignore[no-any-return]
             AddressString, AddressFamily, lpProtocolInfo, lpAddress, lpAddressLength, lpErrno
         )
 

@@ -63,12 +63,13 @@ def is_loopback(ip: str) -> bool:
     return ip == "127.0.0.1" or ip == "::1" or ip.startswith("127.")
 
 
-#: Factories of the containers an Endpoint creates on first use.
-_LAZY: dict[str, type] = {"rbuf": bytearray, "sndq": bytearray, "accept_q": deque, "dgrams": deque}
-
-
 class Endpoint:
-    """A transport endpoint: a TCP control block or a UDP port, in memory."""
+    """A transport endpoint: a TCP control block or a UDP port, in memory.
+
+    The buffers and queues (rbuf, sndq, accept_q, dgrams) are created on first
+    read, so an idle endpoint stays small (bench: idle_socket_bytes); code that
+    only wants to look uses :meth:`made`, which creates nothing.
+    """
 
     __slots__ = (
         "net",
@@ -80,23 +81,24 @@ class Endpoint:
         "peer",
         "rcap",
         "scap",
+        "fin_in",
+        "rst_in",
+        "fin_out",
+        "fin_pending",
+        "listening",
+        "backlog",
+        "dgram_bytes",
         "owner",
-        "__dict__",  # the defaults below once changed; rbuf, sndq, accept_q, dgrams
+        "reuse",
+        "exclusive",
+        "bound",
+        "orphan",
+        "filter_peer",
+        "_rbuf",
+        "_sndq",
+        "_accept_q",
+        "_dgrams",
     )
-
-    # Class-level defaults: an endpoint stores one only when it changes it.
-    fin_in: bool = False
-    rst_in: bool = False
-    fin_out: bool = False
-    fin_pending: bool = False
-    listening: bool = False
-    backlog: int = 0
-    dgram_bytes: int = 0
-    reuse: bool = False
-    exclusive: bool = False
-    bound: bool = False
-    orphan: bool = False
-    filter_peer: Addr | None = None
 
     def __init__(self, net: Network, host: Host, family: int, stream: bool) -> None:
         self.net = net
@@ -108,31 +110,76 @@ class Endpoint:
         self.peer: Endpoint | None = None
         self.rcap = 65536
         self.scap = 65536
+        self.fin_in = False
+        self.rst_in = False
+        self.fin_out = False
+        self.fin_pending = False
+        self.listening = False
+        self.backlog = 0
+        self.dgram_bytes = 0
         self.owner: Owner | None = None
-        # rbuf, sndq, accept_q and dgrams are created on first use (__getattr__).
+        self.reuse = False
+        self.exclusive = False
+        self.bound = False
+        self.orphan = False
+        self.filter_peer: Addr | None = None
+        self._rbuf: bytearray | None = None
+        self._sndq: bytearray | None = None
+        self._accept_q: deque[Endpoint] | None = None
+        self._dgrams: deque[tuple[bytes, Addr]] | None = None
 
-    # Buffers and queues are created on first use, in the instance __dict__, so
-    # an idle endpoint stays small: reading one that does not exist yet raises
-    # AttributeError inside Python, which then calls __getattr__; it creates the
-    # container and stores it.  Code that only wants to look uses made().
-    rbuf: bytearray
-    sndq: bytearray
-    accept_q: deque[Endpoint]
-    dgrams: deque[tuple[bytes, Addr]]
+    # -- buffers and queues, created on first use ----------------------------------
+    @property
+    def rbuf(self) -> bytearray:
+        """Received stream bytes not yet read."""
+        b = self._rbuf
+        if b is None:
+            b = self._rbuf = bytearray()
+        return b
 
-    if not TYPE_CHECKING:  # keep mypy's attribute checks on Endpoint
+    @rbuf.setter
+    def rbuf(self, value: bytearray) -> None:
+        self._rbuf = value
 
-        def __getattr__(self, name):
-            factory = _LAZY.get(name)
-            if factory is None:
-                raise AttributeError(f"'Endpoint' object has no attribute {name!r}")
-            value = factory()
-            setattr(self, name, value)
-            return value
+    @property
+    def sndq(self) -> bytearray:
+        """Bytes accepted by sends that the peer's buffer has not taken yet."""
+        b = self._sndq
+        if b is None:
+            b = self._sndq = bytearray()
+        return b
+
+    @sndq.setter
+    def sndq(self, value: bytearray) -> None:
+        self._sndq = value
+
+    @property
+    def accept_q(self) -> deque[Endpoint]:
+        """Connections waiting for accept (a listening endpoint)."""
+        q = self._accept_q
+        if q is None:
+            q = self._accept_q = deque()
+        return q
+
+    @accept_q.setter
+    def accept_q(self, value: deque[Endpoint]) -> None:
+        self._accept_q = value
+
+    @property
+    def dgrams(self) -> deque[tuple[bytes, Addr]]:
+        """Datagrams received and not yet read, with their senders."""
+        q = self._dgrams
+        if q is None:
+            q = self._dgrams = deque()
+        return q
+
+    @dgrams.setter
+    def dgrams(self, value: deque[tuple[bytes, Addr]]) -> None:
+        self._dgrams = value
 
     def made(self, name: str) -> Any:
         """The buffer or queue ``name`` if this endpoint has created it, else None."""
-        return self.__dict__.get(name)
+        return getattr(self, _PRIVATE[name])
 
     # -- stream data -----------------------------------------------------------
     def send(self, data: memoryview | bytes) -> int:
@@ -169,9 +216,11 @@ class Endpoint:
         room; otherwise change nothing and return False (use :meth:`send`).
         The fast path of the switch's send() (provider/fast.py)."""
         peer = self.peer
-        if peer is None or peer.orphan or self.sndq:
+        if peer is None or peer.orphan or self._sndq:
             return False
-        rbuf = peer.rbuf
+        rbuf = peer._rbuf
+        if rbuf is None:
+            rbuf = peer.rbuf
         if peer.rcap - len(rbuf) < len(data):
             return False
         rbuf += data
@@ -214,7 +263,7 @@ class Endpoint:
 
     def unsent(self) -> int:
         """Bytes accepted by a send that the peer's buffer has not taken yet."""
-        q = self.made("sndq")
+        q = self._sndq
         return len(q) if q is not None else 0
 
     def shutdown_send(self) -> None:
@@ -293,6 +342,9 @@ class Endpoint:
         data, src = self.dgrams.popleft()
         self.dgram_bytes -= len(data)
         return data, src
+
+
+_PRIVATE: dict[str, str] = {n: "_" + n for n in ("rbuf", "sndq", "accept_q", "dgrams")}
 
 
 class Network:

@@ -17,8 +17,10 @@ import heapq
 import ipaddress
 import itertools
 import random
+import sys
 import threading
 from collections.abc import Callable
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .errors import SimulationDeadlock
@@ -268,7 +270,9 @@ class Simulator:
                 if nxt_timer is not None:
                     candidates.append(nxt_timer)
                 if not candidates:
-                    raise SimulationDeadlock(call, socket, "no thread, timer or timeout can complete it")
+                    raise SimulationDeadlock(
+                        _api_call(call), socket, "no thread, timer or timeout can complete it"
+                    )
                 target = min(candidates)
                 self._advance_to(max(target, self.now))
         finally:
@@ -284,6 +288,23 @@ class Simulator:
     def sleep(self, seconds: float, call: str = "Sleep") -> None:
         """Let ``seconds`` of virtual time pass for the calling thread."""
         self.wait(lambda: False, seconds, call)
+
+
+def _api_call(call: str) -> str:
+    """``call`` prefixed with the Winsock function the application called, so a
+    deadlock names the call the test made (``recv (WSPRecv)``, DESIGN 3).
+
+    The application's call is the outermost frame of the switch (wsspi_sim.ws2)
+    on the stack; walking the stack is fine on this path, which only runs once,
+    to raise."""
+    api = None
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_name
+        if frame.f_globals.get("__name__", "").startswith("wsspi_sim.ws2.") and not name.startswith("_"):
+            api = name
+        frame = frame.f_back
+    return call if api is None or api == call else f"{api} ({call})"
 
 
 def normalize_ip(ip: str) -> str:

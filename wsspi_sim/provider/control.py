@@ -290,6 +290,10 @@ class Control(DataPath):
         cbOutBuffer = check_int(cbOutBuffer, "cbOutBuffer")
         if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
             raise TypeError("lpOverlapped must be a WSAOVERLAPPED or None")
+        if lpCompletionRoutine is not None and not callable(lpCompletionRoutine):
+            raise TypeError(
+                f"lpCompletionRoutine must be callable or None, not {type(lpCompletionRoutine).__name__}"
+            )
         if lpcbBytesReturned is None:
             return self.fail(lpErrno, WSAEFAULT)  # W37: even with an OVERLAPPED
         overlapped = lpOverlapped is not None and sock.overlapped

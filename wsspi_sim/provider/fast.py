@@ -88,13 +88,17 @@ def send(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
         return GENERAL
     tb = type(buf)
     if tb is not bytes and tb is not bytearray:
-        return GENERAL
+        # A plain byte view is common for bulk data (``mv[off:]``); sending it
+        # without the general path's bytes() copy also spares the allocator a
+        # large block per call.
+        if tb is not memoryview or buf.format != "B" or buf.ndim != 1 or not buf.contiguous:
+            return GENERAL
     size = len(buf)
-    if n > size or sock.sq:  # too short a buffer (WSAEFAULT); sends queued before
+    if n > size or sock._sq:  # too short a buffer (WSAEFAULT); sends queued before
         return GENERAL
     # As DataPath._send_stream when the window takes it all: the transport copies
     # the bytes (it keeps no reference); else the general path.
-    if sock.ep.send_all(buf if n == size else memoryview(buf)[:n]):
+    if sock.ep.send_all(buf if n == size else memoryview(buf)[:n]):  # memoryview: no copy
         return n
     return GENERAL
 
@@ -116,7 +120,7 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
     ):
         return GENERAL
     ep = sock.ep
-    rbuf = ep.rbuf
+    rbuf = ep._rbuf
     if not rbuf:  # nothing to read: FIN, reset, blocking, WSAEWOULDBLOCK ...
         return GENERAL
     # As DataPath.take (stream) and scatter for one buffer.
@@ -130,7 +134,7 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
         del rbuf[:n]
         k = n
     peer = ep.peer
-    if peer is not None and peer.sndq:
+    if peer is not None and peer._sndq:
         ep.consumed()
     # As DataPath.recv: any receive re-enables FD_READ/FD_OOB (SPI-FACTS 3.9).
     if sock.ev_mask:
@@ -210,7 +214,7 @@ def recvfrom(p: DataPath, s: int, buf: Any, n: Any, flags: Any, frm: Any, frmlen
     elif frmlen is not None:
         return GENERAL
     ep = sock.ep
-    dgrams = ep.made("dgrams")
+    dgrams = ep._dgrams
     if not dgrams:
         return GENERAL
     data, src = dgrams[0]

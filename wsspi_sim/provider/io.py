@@ -175,6 +175,10 @@ class DataPath(Lifecycle):
         flags = get_in(lpFlags, "lpFlags")
         if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
             raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED or None, not {type(lpOverlapped).__name__}")
+        if lpCompletionRoutine is not None and not callable(lpCompletionRoutine):
+            raise TypeError(
+                f"lpCompletionRoutine must be callable or None, not {type(lpCompletionRoutine).__name__}"
+            )
         overlapped = lpOverlapped is not None and sock.overlapped
         if overlapped and lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
             # W34: the I/O manager refuses an APC on a port-associated handle before
@@ -358,6 +362,10 @@ class DataPath(Lifecycle):
         flags = check_int(dwFlags, "dwFlags")
         if lpOverlapped is not None and not isinstance(lpOverlapped, WSAOVERLAPPED):
             raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED or None, not {type(lpOverlapped).__name__}")
+        if lpCompletionRoutine is not None and not callable(lpCompletionRoutine):
+            raise TypeError(
+                f"lpCompletionRoutine must be callable or None, not {type(lpCompletionRoutine).__name__}"
+            )
         overlapped = lpOverlapped is not None and sock.overlapped
         if not overlapped and lpNumberOfBytesSent is None:
             return self.fail(lpErrno, WSAEFAULT)  # W86

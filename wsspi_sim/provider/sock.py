@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import states as _states
 from ..states import State
@@ -75,14 +75,49 @@ class Op:
         self.done = False
 
 
+_T = TypeVar("_T")
+
+
+class _Option(Generic[_T]):
+    """A Sock option kept in the socket's ``_opts`` dict, which is created when
+    the first such option is set: most sockets never change these defaults."""
+
+    __slots__ = ("name", "default")
+
+    def __init__(self, name: str, default: _T) -> None:
+        self.name = name
+        self.default = default
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Option[_T]: ...
+    @overload
+    def __get__(self, obj: Sock, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: Sock | None, owner: type | None = None) -> _T | _Option[_T]:
+        if obj is None:
+            return self
+        opts = obj._opts
+        if opts is None:
+            return self.default
+        return opts.get(self.name, self.default)  # type: ignore[no-any-return]
+
+    def __set__(self, obj: Sock, value: _T) -> None:
+        opts = obj._opts
+        if opts is None:
+            opts = obj._opts = {}
+        opts[self.name] = value
+
+
 class Sock:
     """An underlying socket (shared by duplicated descriptors).
 
-    Memory (bench: idle_socket_bytes): what every socket uses is a slot; an
-    option or record that keeps its default until something changes it is a
-    class-level default, and only a socket that changes one gets an instance
-    ``__dict__`` for it; the queues and records most sockets never touch are
-    created on first use (``__getattr__`` below).
+    Memory (bench: idle_socket_bytes): a socket pays for its slots and nothing
+    else until it is used.  The queues and records most sockets never touch
+    (rq, sq, ev_errors, peer_names) are created on first read; options that
+    keep their default on most sockets live in one dict (``_opts``) created
+    when the first of them is set.  No instance ``__dict__``: CPython 3.11
+    sizes a new instance's dict values for every attribute name any instance
+    ever set, so idle sockets would grow after a busy run.  :meth:`made` looks
+    at a container without creating it.
     """
 
     __slots__ = (
@@ -98,41 +133,44 @@ class Sock:
         "ep",
         "nonblocking",
         "ev_mask",
+        "ev_handle",
+        "recv_reset_pending",
+        "connect_timer",
+        "linger_onoff",
+        "linger_secs",
         "switch",
-        "__dict__",  # the options below once one is set, and the containers below
+        "security",
+        "_rq",
+        "_sq",
+        "_ev_errors",
+        "_peer_names",
+        "_opts",
     )
 
-    # -- class-level defaults (assigning one stores it on the instance) -----------
-    rcvtimeo: int = 0
-    sndtimeo: int = 0
-    linger_onoff: int = 0
-    linger_secs: int = 0
-    reuse: bool = False
-    exclusive: bool = False
-    keepalive: bool = False
-    oobinline: bool = False
-    nodelay: bool = False
-    broadcast: bool = False
-    debug: bool = False
-    dontroute: bool = False
-    so_error: int = 0
+    rcvtimeo = _Option("rcvtimeo", 0)
+    sndtimeo = _Option("sndtimeo", 0)
+    reuse = _Option("reuse", False)
+    exclusive = _Option("exclusive", False)
+    keepalive = _Option("keepalive", False)
+    oobinline = _Option("oobinline", False)
+    nodelay = _Option("nodelay", False)
+    broadcast = _Option("broadcast", False)
+    debug = _Option("debug", False)
+    dontroute = _Option("dontroute", False)
+    so_error = _Option("so_error", 0)
     #: error of the last failed connect, until a connect succeeds: what
     #: select reports in exceptfds and WSAPoll as POLLERR (W64)
-    connect_failed: int = 0
-    ev_handle: int | None = None
-    ev_record: int = 0
-    ev_latched: int = 0
-    ev_armed: int = 0x3FF
-    ev_switch: WS2 | None = None
-    write_blocked: bool = False
-    reset_error: int = 0
-    recv_reset_pending: bool = False
-    connect_timer: Timer | None = None
+    connect_failed = _Option("connect_failed", 0)
+    ev_record = _Option("ev_record", 0)
+    ev_latched = _Option("ev_latched", 0)
+    ev_armed = _Option("ev_armed", 0x3FF)
+    ev_switch: _Option[WS2 | None] = _Option("ev_switch", None)
+    write_blocked = _Option("write_blocked", False)
+    reset_error = _Option("reset_error", 0)
     #: threads blocked in a call on this socket (woken with WSAEINTR on close)
-    blocked: int = 0
-    security: Any = None
-    sec_peer: Any = None
-    backlog: int = 0
+    blocked = _Option("blocked", 0)
+    sec_peer: _Option[Any] = _Option("sec_peer", None)
+    backlog = _Option("backlog", 0)
 
     def __init__(
         self,
@@ -158,33 +196,72 @@ class Sock:
         self.ep = ep
         self.nonblocking = False
         self.ev_mask = 0
+        self.ev_handle: int | None = None
+        self.recv_reset_pending = False
+        self.connect_timer: Timer | None = None
+        self.linger_onoff = 0
+        self.linger_secs = 0
         self.switch = switch
-        # rq, sq, ev_errors and peer_names are created on first use (__getattr__).
+        self.security: Any = None
+        self._rq: deque[Op] | None = None
+        self._sq: deque[Op] | None = None
+        self._ev_errors: list[int] | None = None
+        self._peer_names: dict[tuple[int, str, int] | None, str] | None = None
+        self._opts: dict[str, Any] | None = None
 
-    # Containers most sockets never use are created on first use, in the instance
-    # __dict__, so an idle socket stays small (bench: idle_socket_bytes): reading
-    # one that does not exist yet raises AttributeError inside Python, which then
-    # calls __getattr__; it creates the container and stores it.  Code that only
-    # wants to look (a close) uses made(), which creates nothing.
-    rq: deque[Op]
-    sq: deque[Op]
-    ev_errors: list[int]
-    peer_names: dict[tuple[int, str, int] | None, str]
+    # -- containers created on first use ------------------------------------------
+    @property
+    def rq(self) -> deque[Op]:
+        """Pending overlapped receives, in issue order."""
+        q = self._rq
+        if q is None:
+            q = self._rq = deque()
+        return q
 
-    if not TYPE_CHECKING:  # keep mypy's attribute checks on Sock
+    @rq.setter
+    def rq(self, value: deque[Op]) -> None:
+        self._rq = value
 
-        def __getattr__(self, name):
-            factory = _LAZY.get(name)
-            if factory is None:
-                raise AttributeError(f"'Sock' object has no attribute {name!r}")
-            value = factory()
-            setattr(self, name, value)
-            return value
+    @property
+    def sq(self) -> deque[Op]:
+        """Pending overlapped sends, in issue order."""
+        q = self._sq
+        if q is None:
+            q = self._sq = deque()
+        return q
+
+    @sq.setter
+    def sq(self, value: deque[Op]) -> None:
+        self._sq = value
+
+    @property
+    def ev_errors(self) -> list[int]:
+        """The network-event error codes (WSANETWORKEVENTS.iErrorCode)."""
+        e = self._ev_errors
+        if e is None:
+            e = self._ev_errors = [0] * FD_MAX_EVENTS
+        return e
+
+    @ev_errors.setter
+    def ev_errors(self, value: list[int]) -> None:
+        self._ev_errors = value
+
+    @property
+    def peer_names(self) -> dict[tuple[int, str, int] | None, str]:
+        """The socket's peer-target-name registry."""
+        d = self._peer_names
+        if d is None:
+            d = self._peer_names = {}
+        return d
+
+    @peer_names.setter
+    def peer_names(self, value: dict[tuple[int, str, int] | None, str]) -> None:
+        self._peer_names = value
 
     def made(self, name: str) -> Any:
         """The container ``name`` (rq, sq, ev_errors, peer_names) if this socket
         has created it, else None; never creates it."""
-        return self.__dict__.get(name)
+        return getattr(self, _PRIVATE[name])
 
     @property
     def state(self) -> State:
@@ -220,10 +297,4 @@ class Sock:
         return f"<Sock {self.uid} {self.state!r} handles={self.handles}>"
 
 
-#: Factories of the containers Sock creates on first use.
-_LAZY: dict[str, Callable[[], Any]] = {
-    "rq": deque,
-    "sq": deque,
-    "ev_errors": lambda: [0] * FD_MAX_EVENTS,
-    "peer_names": dict,
-}
+_PRIVATE: dict[str, str] = {n: "_" + n for n in ("rq", "sq", "ev_errors", "peer_names")}

@@ -200,8 +200,9 @@ class StreamMachine(WinsockMachine):
                         waiting = True
                 d.recvs = [r for r in d.recvs if not r.resolved]
                 for entry in d.sends:
-                    req = entry[2] if len(entry) > 2 else None
-                    if req is not None and entry[1] is None and req.ov.Internal != C.WSS_OPERATION_IN_PROGRESS:
+                    sreq: _Req | None = entry[2] if len(entry) > 2 else None
+                    if sreq is not None and entry[1] is None and sreq.ov.Internal != C.WSS_OPERATION_IN_PROGRESS:
+                        req = sreq
                         req.resolved = True
                         req.error, req.nbytes = req.ov.OffsetHigh, req.ov.InternalHigh
                         entry[1] = req.nbytes
@@ -407,7 +408,9 @@ class StreamMachine(WinsockMachine):
                 got = bytes(d.received)
                 want = d.expected()
                 if not want.startswith(got):
-                    self.fail(f"received {len(got)} bytes that are not a prefix of the {len(want)} sent")
+                    self.fail(
+                        f"byte conservation: received {len(got)} bytes that are not a prefix of the {len(want)} sent"
+                    )
 
     @invariant()
     def refused_requests_stay_silent(self) -> None:
@@ -461,7 +464,10 @@ class StreamMachine(WinsockMachine):
                 if conn.reset:
                     break
                 if bytes(d.received) != d.expected():
-                    self.fail(f"sent {len(d.expected())} bytes, received {len(d.received)}")
+                    self.fail(
+                        f"byte conservation: the {len(d.received)} bytes received differ from "
+                        f"the {len(d.expected())} bytes sent"
+                    )
         self.monitor.check()
 
 

@@ -140,7 +140,7 @@ def malformed_sockaddr_args() -> SearchStrategy[tuple[Any, int]]:
 
 
 # -- peer target names (seeds 000-002) ---------------------------------------------------------
-_SPN_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+_SPN_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"])
 
 
 def peer_target_names(family: int | None = None, *, max_chars: int = 64) -> SearchStrategy[SOCKET_PEER_TARGET_NAME]:

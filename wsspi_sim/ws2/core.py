@@ -5,6 +5,7 @@ handle table, the upcalls it gives providers, and WPUCompleteOverlappedRequest.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ def check_handle(s: Any, param: str) -> None:
 class ThreadState:
     """What the switch keeps per thread of a process."""
 
-    __slots__ = ("thread", "last_error", "apcs", "tid", "in_apc", "impersonating", "threadid", "opentype")
+    __slots__ = ("thread", "last_error", "apcs", "tid", "in_apc", "impersonating", "threadid", "opentype", "gone")
 
     def __init__(self, thread: threading.Thread, tid: int) -> None:
         self.thread = thread
@@ -48,6 +49,22 @@ class ThreadState:
         self.threadid = WSATHREADID(ThreadHandle=tid, Reserved=0)
         #: SO_OPENTYPE: a per-thread setting a new thread starts at 0 (W12)
         self.opentype = 0
+        #: set (from the dying thread) when the thread has finished (see _ExitMarker)
+        self.gone = False
+
+
+class _ExitMarker:
+    """Held only by a switch's thread-local storage: CPython drops it when the
+    thread's state is cleared, before join() returns and before is_alive() turns
+    False, so its finalizer tells the switch that the thread has ended."""
+
+    __slots__ = ("__weakref__",)
+
+
+def _thread_gone(ts: ThreadState, exits: list[None]) -> None:
+    # Runs in the dying thread, without the simulator lock: two atomic steps only.
+    ts.gone = True
+    exits.append(None)
 
 
 class Entry:
@@ -94,6 +111,8 @@ class SwitchCore:
         #: the calling thread's ThreadState, once found (a thread-local dies with
         #: its thread, so a reused ident never sees a dead thread's record here)
         self._tls = threading.local()
+        #: one entry per thread that ended since reap_threads last looked
+        self._exits: list[None] = []
         self.upcall_table = self._make_upcalls()
         # The simulator tells us when it notices a thread has ended (in a wait).
         host.sim.thread_exit_hooks.append(self.reap_threads)
@@ -118,6 +137,9 @@ class SwitchCore:
             self._threads[ident] = ts
             self._by_tid[ts.tid] = ts
             self.sim.register_thread()
+            marker = _ExitMarker()
+            self._tls.exit_marker = marker
+            weakref.finalize(marker, _thread_gone, ts, self._exits)
         self._tls.ts = ts
         return ts
 
@@ -128,8 +150,10 @@ class SwitchCore:
     def thread_alive(self, lpThreadId: Any) -> bool:
         """False iff ``lpThreadId`` names a thread of this process that has ended
         and whose exit has not been processed yet (unknown ids count as alive)."""
+        if not self._exits:
+            return True  # no thread has ended since the last look (the hot path)
         ts = self._by_tid.get(getattr(lpThreadId, "ThreadHandle", None))  # type: ignore[arg-type]
-        return ts is None or ts.thread.is_alive()
+        return ts is None or not (ts.gone or not ts.thread.is_alive())
 
     def reap_threads(self) -> None:
         """Process the exit of every thread of this process that has ended.
@@ -139,13 +163,11 @@ class SwitchCore:
         to complete a request of that thread -- and then the provider applies
         the thread-exit rule to the thread's pending requests.
         """
-        by_tid = self._by_tid
-        for ts in by_tid.values():
-            if not ts.thread.is_alive():
-                break
-        else:
+        if not self._exits:
             return
-        dead = [ts for ts in by_tid.values() if not ts.thread.is_alive()]
+        self._exits.clear()  # an exit noted after this is seen by the next look
+        by_tid = self._by_tid
+        dead = [ts for ts in by_tid.values() if ts.gone or not ts.thread.is_alive()]
         for ts in dead:
             del by_tid[ts.tid]
             ident = ts.thread.ident

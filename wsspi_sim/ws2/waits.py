@@ -14,6 +14,7 @@ from ..constants import (
     WAIT_TIMEOUT,
     WSA_INFINITE,
     WSA_MAXIMUM_WAIT_EVENTS,
+    WSA_WAIT_EVENT_0,
     WSA_WAIT_FAILED,
     WSA_WAIT_IO_COMPLETION,
     WSA_WAIT_TIMEOUT,
@@ -166,25 +167,23 @@ class WaitAPI(SocketAPI):
             alertable = bool(fAlertable) and not ts.in_apc
             wait_all = bool(fWaitAll)
 
-            def ready() -> bool:
-                if alertable and ts.apcs:
-                    return True
+            def satisfied() -> bool:
                 if wait_all:
                     return all(ev.signalled for ev in evs)
                 return any(ev.signalled for ev in evs)
 
+            # The kernel tests the objects before the alert state: a satisfied wait
+            # returns its index and leaves queued completion routines queued.
+            ok = self.sim.wait(lambda: satisfied() or (alertable and bool(ts.apcs)), timeout,
+                               "WSAWaitForMultipleEvents")  # fmt: skip
+            if ok and satisfied():
+                if wait_all:
+                    return WSA_WAIT_EVENT_0
+                for i, ev in enumerate(evs):
+                    if ev.signalled:
+                        return WSA_WAIT_EVENT_0 + i
             if alertable and self.run_apcs():
                 return WSA_WAIT_IO_COMPLETION
-            ok = self.sim.wait(ready, timeout, "WSAWaitForMultipleEvents")
-            if alertable and self.run_apcs():
-                return WSA_WAIT_IO_COMPLETION
-            if not ok:
-                return WSA_WAIT_TIMEOUT
-            if wait_all:
-                return 0
-            for i, ev in enumerate(evs):
-                if ev.signalled:
-                    return i
             return WSA_WAIT_TIMEOUT
 
     # -- overlapped results ------------------------------------------------------------
@@ -285,8 +284,8 @@ class WaitAPI(SocketAPI):
             return port_h
 
     def GetQueuedCompletionStatus(
-        self, CompletionPort: Any, lpNumberOfBytes: Any, lpCompletionKey: Any, lpOverlapped: Any,
-        dwMilliseconds: int,
+        self, CompletionPort: Any, lpNumberOfBytesTransferred: Any, lpCompletionKey: Any,
+        lpOverlapped: Any, dwMilliseconds: int,
     ) -> int:  # fmt: skip
         """Dequeue a packet.  Nothing: FALSE, lpOverlapped.value None, WAIT_TIMEOUT.
         A failed request's packet: FALSE, the request in lpOverlapped.value and its
@@ -296,18 +295,19 @@ class WaitAPI(SocketAPI):
             if port is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return FALSE
-            if lpNumberOfBytes is None or lpCompletionKey is None or lpOverlapped is None:
+            if lpNumberOfBytesTransferred is None or lpCompletionKey is None or lpOverlapped is None:
                 self.set_error(WSA_INVALID_PARAMETER)
                 return FALSE
             timeout = _timeout(dwMilliseconds, "dwMilliseconds")
             self.reap_threads()
-            ok = self.sim.wait(lambda: bool(port.packets), timeout, "GetQueuedCompletionStatus")
+            packets = port.packets
+            ok = bool(packets) or self.sim.wait(lambda: bool(packets), timeout, "GetQueuedCompletionStatus")
             if not ok:
                 put(lpOverlapped, None, "lpOverlapped")
                 self.set_error(WAIT_TIMEOUT)
                 return FALSE
             nbytes, key, ov, err = port.packets.popleft()
-            put(lpNumberOfBytes, nbytes, "lpNumberOfBytes")
+            put(lpNumberOfBytesTransferred, nbytes, "lpNumberOfBytesTransferred")
             put(lpCompletionKey, key, "lpCompletionKey")
             put(lpOverlapped, ov, "lpOverlapped")
             if err:
