@@ -2,7 +2,9 @@
 
 It counts every WSP call that passes through it and, with completion wrapping
 on (the LSP sample's pattern, SPI-FACTS 3.4), every overlapped request the
-base provider completes and the bytes each moved.  Run it:
+base provider completes and the bytes each moved.
+
+Run:
 
     python examples/counting_lsp.py
 """

@@ -5,7 +5,9 @@ WSASetSocketPeerTargetName, which reaches the provider as WSPIoctl with
 SIO_SET_PEER_TARGET_NAME and a SOCKET_PEER_TARGET_NAME buffer (SPI-FACTS 5.2).
 This layer sits above the base provider and rewrites the name on the way
 down -- e.g. to pin a service principal name an old program gets wrong -- and
-passes everything else through.  Run it:
+passes everything else through.
+
+Run:
 
     python examples/rewrite_peer_names_lsp.py
 """

@@ -125,6 +125,21 @@ EXPECTED: dict[str, list[tuple[list[str], list[str]]]] = {
         "  SPI calls on it: WSPSocket, WSPConnect, WSPRecv, WSPShutdown, WSPCloseSocket",
         "  its completion: WSA_OPERATION_ABORTED, inside WSPCloseSocket",
     ])],
+    # Issue 6 (layered providers): a counting LSP sees each call once and, wrapping
+    # completions as the LSP sample does (SPI-FACTS 3.4), the overlapped receive.
+    "counting_lsp.py": [([], [
+        "  WSPRecv                1",
+        "  WSPSend                1",
+        "overlapped completions: {'recv': 1}, bytes: {'recv': 20}",
+        "received: b'hello, layered world'",
+    ])],
+    # Issue 6 / seed 002: WSASetSocketPeerTargetName reaches the provider as
+    # SIO_SET_PEER_TARGET_NAME; the layer rewrites the name on its way down.
+    "rewrite_peer_names_lsp.py": [([], [
+        "WSASetSocketPeerTargetName -> 0 (last error 0)",
+        "the layer rewrote: [('host/old-name', 'host/server.example.com')]",
+        "the provider registered: {None: 'host/server.example.com'}",
+    ])],
 }
 
 
