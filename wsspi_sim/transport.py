@@ -489,7 +489,11 @@ class Network:
         if self.faults is not None:
             self.faults.on_datagram(ep, data, (src_ip, ep.laddr[1]), ip, port)
             return
-        self.deliver_datagram(ep.host, ep.family, data, (src_ip, ep.laddr[1]), ip, port)
+        # deliver_datagram, inlined: this is the hot path of every datagram.
+        host = self.route(ip, ep.host)
+        target = None if host is None else self.lookup(host, ep.family, False, ip, port, listening=False)
+        if target is None or not target.deliver(data, (src_ip, ep.laddr[1])):
+            self.dropped_datagrams += 1
 
     def deliver_datagram(self, src_host: Host, family: int, data: bytes, src: Addr, ip: str, port: int) -> None:
         """Hand one datagram to whatever is bound at (ip, port) now, or drop it."""

@@ -12,7 +12,13 @@ from ..constants import (
     FIONBIO,
     FIONREAD,
     INVALID_SOCKET,
+    AF_INET,
+    IPPROTO_IP,
+    IPPROTO_IPV6,
     IPPROTO_TCP,
+    IP_TTL,
+    IPV6_UNICAST_HOPS,
+    IPV6_V6ONLY,
     SIOCATMARK,
     SO_ACCEPTCONN,
     SO_BROADCAST,
@@ -107,6 +113,11 @@ class Control(DataPath):
             if not sock.stream or optname != TCP_NODELAY:
                 return self.fail(lpErrno, WSAENOPROTOOPT)
             return self._put_opt(optval, optlen, _I32.pack(int(sock.nodelay)), lpErrno)
+        if level in (IPPROTO_IP, IPPROTO_IPV6):
+            attr = self._ip_opt(sock, level, optname, lpErrno)
+            if attr is None:
+                return SOCKET_ERROR
+            return self._put_opt(optval, optlen, _I32.pack(int(getattr(sock, attr))), lpErrno)
         if level != SOL_SOCKET:
             return self.fail(lpErrno, WSAEINVAL)
         spec = _SOL_OPTS.get(optname)
@@ -136,6 +147,22 @@ class Control(DataPath):
         if rc == 0 and optname == SO_ERROR and self.policy.so_error_read_clears:
             sock.so_error = 0
         return rc
+
+    def _ip_opt(self, sock: Sock, level: int, optname: int, lpErrno: Any) -> str | None:
+        """The Sock attribute behind an IPPROTO_IP / IPPROTO_IPV6 option, or None
+        with the error set: the option must belong to the socket's family
+        (WSAENOPROTOOPT otherwise); options not modelled fail loudly."""
+        if (level == IPPROTO_IP) != (sock.family == AF_INET):
+            self.fail(lpErrno, WSAENOPROTOOPT)
+            return None
+        if level == IPPROTO_IP and optname == IP_TTL:
+            return "hop_limit"
+        if level == IPPROTO_IPV6 and optname == IPV6_UNICAST_HOPS:
+            return "hop_limit"
+        if level == IPPROTO_IPV6 and optname == IPV6_V6ONLY:
+            return "v6only"
+        self.unmodelled(f"option {optname} at level {level}", lpErrno, WSAENOPROTOOPT)
+        return None
 
     def _int_opt(self, sock: Sock, optname: int) -> int:
         if optname in _BOOL_ATTR:
@@ -186,6 +213,24 @@ class Control(DataPath):
             if optlen < 4:
                 return self.fail(lpErrno, WSAEFAULT)
             sock.nodelay = _I32.unpack_from(raw)[0] != 0
+            return 0
+        if level in (IPPROTO_IP, IPPROTO_IPV6):
+            attr = self._ip_opt(sock, level, optname, lpErrno)
+            if attr is None:
+                return SOCKET_ERROR
+            if optlen < 4:
+                return self.fail(lpErrno, WSAEFAULT)
+            value = _I32.unpack_from(raw)[0]
+            if attr == "hop_limit" and not 0 <= value <= 255:
+                return self.fail(lpErrno, WSAEINVAL)
+            if attr == "v6only":
+                if sock.ep.bound:
+                    return self.fail(lpErrno, WSAEINVAL)  # fixed once bound
+                if value == 0:
+                    # Dual-stack (IPv4-mapped) sockets are not modelled.
+                    return self.unmodelled("IPV6_V6ONLY = 0 (dual-stack sockets)", lpErrno, WSAEINVAL)
+                value = 1
+            setattr(sock, attr, value)
             return 0
         if level != SOL_SOCKET:
             return self.fail(lpErrno, WSAEINVAL)

@@ -228,11 +228,13 @@ class ProviderCore:
                 put(lpErrno, WSAENOTSOCK, "lpErrno")
         return sock
 
-    def unmodelled(self, what: str, lpErrno: Any) -> int:
-        """An entry point or feature the simulation does not model."""
+    def unmodelled(self, what: str, lpErrno: Any, err: int = WSAEOPNOTSUPP) -> int:
+        """An entry point or feature the simulation does not model: ``err``
+        (WSAEOPNOTSUPP unless Windows would say otherwise), or NotModelledError
+        in strict mode."""
         if self.sim.strict:
             raise NotModelledError(what)
-        return self.fail(lpErrno, WSAEOPNOTSUPP)
+        return self.fail(lpErrno, err)
 
     def step(self, sock: Sock, event: str) -> int:
         """Take the table's transition for ``event``: 0, or the row's error code."""

@@ -171,6 +171,10 @@ class Sock:
     blocked = _Option("blocked", 0)
     sec_peer: _Option[Any] = _Option("sec_peer", None)
     backlog = _Option("backlog", 0)
+    #: IP_TTL / IPV6_UNICAST_HOPS (Windows' default hop limit is 128)
+    hop_limit = _Option("hop_limit", 128)
+    #: IPV6_V6ONLY: on by default on Windows; dual-stack sockets are not modelled
+    v6only = _Option("v6only", 1)
 
     def __init__(
         self,
