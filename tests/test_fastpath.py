@@ -113,8 +113,9 @@ size = st.one_of(st.integers(1, 50), st.just(0))
 
 def _data_op(name: str, good_kinds: list[str], extra: tuple[Any, ...]) -> Any:
     data = payload if name.startswith("send") else size
+    own = st.sampled_from([0, 1] if name in ("send", "recv") else [2, 3])  # the right kind of socket
     plausible = st.tuples(
-        st.just(name), sock_idx, st.sampled_from(good_kinds), data, st.just(0), st.just(0), *extra
+        st.just(name), own, st.sampled_from(good_kinds), data, st.just(0), st.just(0), *extra
     )
     hostile = st.tuples(st.just(name), sock_idx, buf_kinds, data, len_delta, flags_st, *extra)
     return st.one_of(plausible, plausible, plausible, hostile)
@@ -129,9 +130,15 @@ data_ops = [
     _data_op("sendto", ["bytes", "bytearray", "mv"], (_addr_choice, _addr_form)),
     _data_op("recvfrom", ["bytearray"], (_from_mode,)),
 ]
+#: A send and the receive that takes it (either direction), so data is there to read.
+xfer_ops = [
+    st.tuples(st.just("xfer"), st.sampled_from([(0, 1), (1, 0)]), payload, size, st.just("none")),
+    st.tuples(st.just("xfer"), st.sampled_from([(2, 3), (3, 2), (2, 2)]), payload, size, _from_mode),
+]
 op_st = st.one_of(
-    *data_ops, *data_ops, *data_ops,
+    *data_ops, *data_ops, *xfer_ops, *xfer_ops,
     st.tuples(st.just("shutdown"), sock_idx, st.integers(0, 2)),
+    st.tuples(st.just("shutdown"), st.sampled_from([0, 1, 2, 3]), st.integers(0, 2)),
     st.tuples(st.just("rcvbuf"), sock_idx, st.sampled_from([1, 8, 64, 65536])),
     st.tuples(st.just("hardclose"), sock_idx),
     st.tuples(st.just("eventselect"), sock_idx),
@@ -140,6 +147,14 @@ op_st = st.one_of(
 
 def _run(w: World, op: tuple[Any, ...]) -> Any:
     api, name = w.api, op[0]
+    if name == "xfer":
+        (src, dst), data, n, mode = op[1], op[2], op[3], op[4]
+        if src in (0, 1):
+            first = _run(w, ("send", src, "bytes", data, 0, 0))
+            return first, _run(w, ("recv", dst, "bytearray", n, 0, 0))
+        port = {2: "u1", 3: "u2"}[dst]
+        first = _run(w, ("sendto", src, "bytes", data, 0, 0, port, "exact"))
+        return first, _run(w, ("recvfrom", dst, "bytearray", n, 0, 0, mode))
     h = w.socks[op[1]]
     if name in ("send", "recv", "sendto", "recvfrom"):
         kind, payload, delta, flags = op[2], op[3], op[4], op[5]
@@ -190,7 +205,7 @@ def _outcome(w: World, op: tuple[Any, ...]) -> Any:
     return result, w.state()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(ops=st.lists(op_st, min_size=8, max_size=40), profile=st.sampled_from(["documented", "windows"]))
 def test_fast_paths_behave_exactly_like_the_general_paths(ops: list[tuple[Any, ...]], profile: str) -> None:
     """Issue 7: same calls, same results, with and without the fast paths."""

@@ -313,3 +313,25 @@ def test_install_lsp_rejects_what_is_not_a_layer() -> None:
         host.install_lsp(lambda lower: object())
     with pytest.raises(TypeError, match="lower"):
         LayeredProvider(None)
+
+
+@pytest.mark.parametrize("lsp", [None, Wrapping])
+def test_cleanup_ends_both_ends_of_a_connection_silently(lsp: Any) -> None:
+    """SPI-FACTS 3.7 (WSPCleanup: pending overlapped requests are cancelled
+    "without setting the event or running the completion routine"): with both
+    ends of a connection in the process, tearing down one end must not notify
+    the other end's pending receive with a reset first.  (Found by the kit's
+    tests; fixed in WSPCleanup.)"""
+    api = started_winsock(lsp=lsp)
+    pair = connected_tcp_pair(api)
+    calls: list[int] = []
+    ovs = [ws.WSAOVERLAPPED(), ws.WSAOVERLAPPED()]
+    for h, ov in zip(pair.handles, ovs, strict=True):
+        rc = api.WSARecv(h, [ws.WSABUF(8, bytearray(8))], 1, ctypes.c_ulong(), ctypes.c_ulong(0), ov,
+                         lambda e, n, o, f: calls.append(e))  # fmt: skip
+        assert rc == ws.SOCKET_ERROR and api.WSAGetLastError() == ws.WSA_IO_PENDING
+    assert api.WSACleanup() == 0
+    assert api.SleepEx(0, True) == 0
+    assert calls == []
+    assert [ov.OffsetHigh for ov in ovs] == [api.sim.policy.close_aborts_connected_recv_with] * 2
+    check_invariants(api.sim)

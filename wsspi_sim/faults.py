@@ -527,6 +527,15 @@ class Faults:
         return 0
 
 
+    # Other names, as a reader might look for them.
+    drop_datagrams = drop
+    duplicate_datagrams = duplicate
+    delay_datagrams = delay
+    reorder_datagrams = reorder
+    link_latency = latency
+    fail_nth_call = fail_call
+
+
 def _fail(name: str, args: tuple[Any, ...], err: int) -> Any:
     from .provider.core import put
 

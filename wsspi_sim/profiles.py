@@ -21,6 +21,9 @@ from .errors import (
     WSAEINVAL,
     WSAEMSGSIZE,
     WSAENOPROTOOPT,
+    WSAEOPNOTSUPP,
+    WSAEPROTONOSUPPORT,
+    WSAEPROTOTYPE,
 )
 
 
@@ -111,6 +114,25 @@ class Policy:
     fd_read_per_arrival: bool = attrs.field(
         metadata={"doc": "each arrival of data records FD_READ again, without a receive in between", "src": "SPI-FACTS 3.9; W70"}
     )
+    #: WSPSocket error for a protocol that exists but does not fit the socket
+    #: type, e.g. (AF_INET, SOCK_STREAM, IPPROTO_UDP): SPI-FACTS 3.6 documents
+    #: WSAEPROTOTYPE; Windows answers WSAEPROTONOSUPPORT (W5).
+    protocol_type_mismatch_error: int = attrs.field(
+        metadata={"doc": "WSPSocket error for a protocol of the wrong type (SOCK_STREAM with IPPROTO_UDP)", "src": "SPI-FACTS 3.6; W5"}
+    )
+    #: A datagram connect to the broadcast address, and a send to such a default
+    #: peer, need SO_BROADCAST (SPI-FACTS 3.6: WSAEACCES); Windows connects and
+    #: sends without it (W82).  sendto(broadcast) needs it in both profiles (W82).
+    connected_broadcast_needs_so_broadcast: bool = attrs.field(
+        metadata={"doc": "a datagram connect to / send to a broadcast default peer without SO_BROADCAST fails WSAEACCES", "src": "SPI-FACTS 3.6; W82"}
+    )
+    #: WSPIoctl error for a control code Windows does not define at all
+    #: (SPI-FACTS 3.6: WSAEINVAL, "not a valid command"; W38: WSAEOPNOTSUPP).  A
+    #: code Windows defines but the simulation does not model is WSAEOPNOTSUPP
+    #: in both profiles (DESIGN 2).
+    unknown_ioctl_error: int = attrs.field(
+        metadata={"doc": "WSPIoctl error for a control code Windows does not define", "src": "SPI-FACTS 3.6; W38"}
+    )
 
 
 DOCUMENTED: Final = Policy(
@@ -131,6 +153,9 @@ DOCUMENTED: Final = Policy(
     overlapped_on_plain_socket_blocks=False,
     thread_exit_spares_keyed_port_requests=False,
     fd_read_per_arrival=False,
+    protocol_type_mismatch_error=WSAEPROTOTYPE,
+    connected_broadcast_needs_so_broadcast=True,
+    unknown_ioctl_error=WSAEINVAL,
 )
 
 WINDOWS: Final = Policy(
@@ -151,6 +176,9 @@ WINDOWS: Final = Policy(
     overlapped_on_plain_socket_blocks=True,
     thread_exit_spares_keyed_port_requests=True,
     fd_read_per_arrival=True,
+    protocol_type_mismatch_error=WSAEPROTONOSUPPORT,
+    connected_broadcast_needs_so_broadcast=False,
+    unknown_ioctl_error=WSAEOPNOTSUPP,
 )
 
 PROFILES: Final[dict[str, Policy]] = {"documented": DOCUMENTED, "windows": WINDOWS}

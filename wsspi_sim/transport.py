@@ -29,7 +29,7 @@ import ipaddress
 from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import WSAEACCES, WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAECONNREFUSED
+from .errors import WSAEACCES, WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAECONNREFUSED, WSAENOBUFS
 
 if TYPE_CHECKING:
     from .faults import Faults
@@ -57,6 +57,12 @@ class Owner(Protocol):
 
 def is_any(ip: str) -> bool:
     return ip == ANY4 or ip == ANY6
+
+
+def is_broadcast(ip: str) -> bool:
+    """The limited broadcast address (INADDR_BROADCAST); the simulated network
+    has no subnets, so no directed broadcast addresses."""
+    return ip == "255.255.255.255"
 
 
 def is_loopback(ip: str) -> bool:
@@ -399,7 +405,9 @@ class Network:
         if port == 0:
             port = self._ephemeral(hid, ep.family, ep.stream)
             if port == 0:
-                return WSAEADDRINUSE
+                # Every ephemeral port is taken: Windows reports WSAENOBUFS (KB 196271),
+                # as SPI-FACTS 3.6 documents for WSPBind/WSPConnect ("no buffer space").
+                return WSAENOBUFS
         else:
             for other in self.bindings.get((hid, ep.family, ep.stream, port), ()):
                 assert other.laddr is not None

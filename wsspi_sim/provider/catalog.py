@@ -111,8 +111,16 @@ def _c_int(v: int) -> int:
     return v - 0x100000000 if v & 0x80000000 else v
 
 
-def resolve(af: int, type_: int, protocol: int, info: WSAPROTOCOL_INFOW | None = None) -> Entry | int:
-    """The catalog entry for a socket triple, or Windows' error code."""
+def resolve(
+    af: int, type_: int, protocol: int, info: WSAPROTOCOL_INFOW | None = None,
+    mismatch: int = WSAEPROTONOSUPPORT,
+) -> Entry | int:
+    """The catalog entry for a socket triple, or Windows' error code.
+
+    ``mismatch`` is the error for a protocol this family serves, but for the
+    other socket type (TCP with SOCK_DGRAM, UDP with SOCK_STREAM): the profile's
+    ``protocol_type_mismatch_error`` (SPI-FACTS 3.6 WSAEPROTOTYPE; W5).
+    """
     if info is None:  # an exact catalog triple passes every check below unchanged
         entry = _BY_TRIPLE.get((af, type_, protocol))
         if entry is not None:
@@ -160,10 +168,11 @@ def resolve(af: int, type_: int, protocol: int, info: WSAPROTOCOL_INFOW | None =
             return WSAEPROTONOSUPPORT
     if protocol == 0:
         protocol = IPPROTO_TCP if type_ == SOCK_STREAM else IPPROTO_UDP
-    # 6. the protocol must fit the type: W5 says WSAEPROTONOSUPPORT, not WSAEPROTOTYPE
+    # 6. the protocol must fit the type: W5 says WSAEPROTONOSUPPORT, the
+    # documentation WSAEPROTOTYPE (the caller's ``mismatch``)
     entry = _BY_TRIPLE.get((af, type_, protocol))
     if entry is None:
-        return WSAEPROTONOSUPPORT
+        return mismatch if protocol in _INET_PROTOCOLS else WSAEPROTONOSUPPORT
     return entry
 
 

@@ -6,17 +6,18 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from .. import constants as _constants
 from .. import states as S
 from ..constants import (
+    AF_INET,
     FALSE,
     FIONBIO,
     FIONREAD,
     INVALID_SOCKET,
-    AF_INET,
+    IP_TTL,
     IPPROTO_IP,
     IPPROTO_IPV6,
     IPPROTO_TCP,
-    IP_TTL,
     IPV6_UNICAST_HOPS,
     IPV6_V6ONLY,
     SIOCATMARK,
@@ -43,7 +44,6 @@ from ..constants import (
     TCP_NODELAY,
 )
 from ..errors import (
-    WSA_INVALID_HANDLE,
     WSA_IO_PENDING,
     WSAEFAULT,
     WSAEINVAL,
@@ -58,6 +58,12 @@ from .io import DataPath
 from .sock import Op, Sock
 
 _I32 = struct.Struct("<i")
+#: Every control code Windows defines (the SIO_* / FIO* / SIOC* constants): a code
+#: outside it is "not a valid command" (SPI-FACTS 3.6), not one left unmodelled.
+_DEFINED_CODES: frozenset[int] = frozenset(
+    v & 0xFFFFFFFF for k, v in vars(_constants).items()
+    if k.startswith(("SIO_", "FIO", "SIOC")) and type(v) is int
+)
 _U32 = struct.Struct("<I")
 _H2 = struct.Struct("<HH")
 
@@ -97,6 +103,9 @@ _BOOL_ATTR = {
 
 class Control(DataPath):
     """Options, names, ioctls and network events."""
+
+    #: the size a failing ioctl needs, written to *lpcbBytesReturned (Security.WSPIoctl)
+    _needed: int | None = None
 
     # -- options ------------------------------------------------------------------
     def WSPGetSockOpt(self, s: int, level: int, optname: int, optval: Any, optlen: Any, lpErrno: Any) -> int:
@@ -258,6 +267,8 @@ class Control(DataPath):
                 return self.fail(lpErrno, WSAENOPROTOOPT)
             sock.so_error = value
         elif optname in _BOOL_ATTR:
+            if optname == SO_KEEPALIVE and sock.state is S.RESET:
+                return self.fail(lpErrno, WSAENOTCONN)  # "reset when SO_KEEPALIVE is set" (SPI-FACTS 3.6)
             if optname in (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) and sock.ep.bound:
                 return self.fail(lpErrno, WSAEINVAL)
             if optname == SO_REUSEADDR and value and sock.exclusive or (
@@ -346,7 +357,11 @@ class Control(DataPath):
             return self.fail(lpErrno, WSAEINVAL)  # W34: no APC on a port-associated socket
         handler = self.ioctl_handlers().get(code)
         if handler is None:
-            if overlapped and self.policy.unknown_ioctl_overlapped_pends and not self.sim.strict:
+            unknown = code not in _DEFINED_CODES  # not a code Windows defines at all
+            if unknown and self.policy.unknown_ioctl_error != WSAEOPNOTSUPP:
+                put(lpcbBytesReturned, 0, "lpcbBytesReturned")
+                return self.fail(lpErrno, self.policy.unknown_ioctl_error)  # SPI-FACTS 3.6
+            if overlapped and self.policy.unknown_ioctl_overlapped_pends and (unknown or not self.sim.strict):
                 # W38: Windows starts the request, then fails it (ERROR_NOT_SUPPORTED
                 # in the packet, WSAEOPNOTSUPP to a routine); the size is untouched.
                 assert lpOverlapped is not None
@@ -358,6 +373,8 @@ class Control(DataPath):
                 self.complete(op, WSAEOPNOTSUPP, 0)
                 return self.fail(lpErrno, WSA_IO_PENDING)
             put(lpcbBytesReturned, 0, "lpcbBytesReturned")
+            if unknown:
+                return self.fail(lpErrno, WSAEOPNOTSUPP)  # Windows' answer (W38), not a guess
             return self.unmodelled(f"WSPIoctl code 0x{code:08X}", lpErrno)
         result = handler(sock, s, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpOverlapped, lpCompletionRoutine, lpThreadId)
         if isinstance(result, tuple):
@@ -403,6 +420,7 @@ class Control(DataPath):
 
     def _fionread(self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, *_: Any) -> Any:
         if outb is None or cb_out == 0:
+            self._needed = 4  # ReactOS msafd reports the size it needs (SPI-FACTS 4.5)
             return WSAEFAULT
         if cb_out < 4:
             return WSAEINVAL  # ReactOS msafd (SPI-FACTS 4.5)
@@ -458,7 +476,7 @@ class Control(DataPath):
             raise TypeError("lpNetworkEvents must be a WSANETWORKEVENTS")
         switch = self.handle_proc.get(s, sock.switch)
         if hEventObject is not None and hEventObject != 0 and not switch.is_event(hEventObject):
-            return self.fail(lpErrno, WSA_INVALID_HANDLE)
+            return self.fail(lpErrno, WSAEINVAL)  # "one of the parameters is invalid" (SPI-FACTS 3.6)
         record = sock.ev_record
         lpNetworkEvents.lNetworkEvents = record
         for bit in range(10):

@@ -144,6 +144,9 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
 
 #: packed destination address -> (family, ip, port), for addresses a send accepts
 _DEST: dict[bytes, tuple[int, str, int]] = {}
+#: destinations the general path judges (ADDR_ANY: WSAEADDRNOTAVAIL; broadcast:
+#: WSAEACCES without SO_BROADCAST)
+_SLOW_DEST = ("0.0.0.0", "::", "255.255.255.255")
 
 
 def sendto(p: DataPath, s: int, buf: Any, n: Any, flags: Any, to: Any, tolen: Any) -> int:
@@ -170,7 +173,7 @@ def sendto(p: DataPath, s: int, buf: Any, n: Any, flags: Any, to: Any, tolen: An
     dest = _DEST.get(to)
     if dest is None:
         d = decode_addr(to, tolen, "lpTo")
-        if isinstance(d, int) or d[2] == 0 or d[1] in ("0.0.0.0", "::") or d[0] not in _MAX_DGRAM:
+        if isinstance(d, int) or d[2] == 0 or d[1] in _SLOW_DEST or d[0] not in _MAX_DGRAM:
             return GENERAL
         if len(_DEST) > 4096:
             _DEST.clear()

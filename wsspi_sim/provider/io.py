@@ -27,10 +27,12 @@ from ..errors import (
     WSA_IO_INCOMPLETE,
     WSA_IO_PENDING,
     WSA_OPERATION_ABORTED,
+    WSAEACCES,
     WSAEADDRNOTAVAIL,
     WSAEAFNOSUPPORT,
     WSAECONNABORTED,
     WSAECONNRESET,
+    WSAEDESTADDRREQ,
     WSAEFAULT,
     WSAEINTR,
     WSAEINVAL,
@@ -46,7 +48,7 @@ from ..errors import (
     ntstatus_to_wsa,
 )
 from ..structs import WSABUF, WSAOVERLAPPED
-from ..transport import is_any
+from ..transport import is_any, is_broadcast
 from .core import (
     Ref,
     addr_size,
@@ -404,8 +406,16 @@ class DataPath(Lifecycle):
                     err = WSAENOTCONN
                 else:
                     ip, port = ep.raddr
+            if err == WSAENOTCONN and call == "WSPSendTo":
+                err = WSAEDESTADDRREQ  # no lpTo and no default peer (SPI-FACTS 3.6 WSPSendTo)
         if err:
             return self.fail(lpErrno, err)
+        if is_broadcast(ip) and not sock.broadcast and (
+            lpTo is not None or self.policy.connected_broadcast_needs_so_broadcast
+        ):
+            # SPI-FACTS 3.6: a broadcast address needs SO_BROADCAST.  Windows
+            # refuses sendto(broadcast) but sends to a connected one (W82).
+            return self.fail(lpErrno, WSAEACCES)
         if len(data) > _MAX_DGRAM[sock.family]:
             return self.fail(lpErrno, WSAEMSGSIZE)
         err = self.autobind(sock)
@@ -575,7 +585,9 @@ class DataPath(Lifecycle):
         if sock is None:
             return FALSE
         if lpOverlapped is None or lpcbTransfer is None or lpdwFlags is None:
-            self.fail(lpErrno, WSAEFAULT)
+            # "one of the parameters is unacceptable" (SPI-FACTS 3.6: no WSAEFAULT here;
+            # the switch's WSAGetOverlappedResult reports WSAEFAULT first)
+            self.fail(lpErrno, WSAEINVAL)
             return FALSE
         if not isinstance(lpOverlapped, WSAOVERLAPPED):
             raise TypeError(f"lpOverlapped must be a WSAOVERLAPPED, not {type(lpOverlapped).__name__}")

@@ -29,9 +29,12 @@ from ..constants import (
 )
 from ..errors import (
     WSA_OPERATION_ABORTED,
+    WSAEACCES,
+    WSAEADDRINUSE,
     WSAEADDRNOTAVAIL,
     WSAEAFNOSUPPORT,
     WSAECONNREFUSED,
+    WSAECONNRESET,
     WSAEFAULT,
     WSAEINTR,
     WSAEINVAL,
@@ -46,7 +49,7 @@ from ..errors import (
 )
 from ..spi import PROC_NAMES, WSPPROC_TABLE, WSPUPCALLTABLE
 from ..structs import WSABUF, WSAPROTOCOL_INFOW, WSPDATA, fill
-from ..transport import ANY4, ANY6, Endpoint, is_any
+from ..transport import ANY4, ANY6, Endpoint, is_any, is_broadcast
 from .catalog import resolve
 from .core import (
     ProviderCore,
@@ -129,7 +132,29 @@ class Lifecycle(ProviderCore):
             self.started[switch] = count - 1
             return 0
         del self.started[switch]
-        for handle in [h for h, p in self.handle_proc.items() if p is switch]:
+        handles = [h for h, p in self.handle_proc.items() if p is switch]
+        mine = set(handles)
+        # End the requests of every socket this cleanup frees *before* tearing any
+        # down: tearing down one end of a connection resets the other end, which
+        # would complete that end's requests with a notification (SPI-FACTS 3.7).
+        for handle in handles:
+            sock = self.table.get(handle)
+            if sock is None or not all(h in mine for h in sock.handles):
+                continue
+            recvs, sends = list(sock.rq), list(sock.sq)
+            if not recvs and not sends:
+                continue
+            sock.rq.clear()
+            sock.sq.clear()
+            # the same errors teardown() gives (a connected receive: the profile's)
+            connected = sock.stream and sock.state in (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
+            for op in recvs:
+                self.abort_silently(
+                    op, self.policy.close_aborts_connected_recv_with if connected else WSA_OPERATION_ABORTED
+                )
+            for op in sends:
+                self.abort_silently(op, WSA_OPERATION_ABORTED)
+        for handle in handles:
             sock = self.table.get(handle)
             if sock is None:
                 continue
@@ -167,7 +192,7 @@ class Lifecycle(ProviderCore):
         switch = self.process_for(None)
         if lpProtocolInfo is not None and lpProtocolInfo.dwServiceFlags3 and lpProtocolInfo.dwServiceFlags4:
             return self._import_duplicate(switch, lpProtocolInfo, lpErrno)
-        entry = resolve(af, type, protocol, lpProtocolInfo)
+        entry = resolve(af, type, protocol, lpProtocolInfo, self.policy.protocol_type_mismatch_error)
         if isinstance(entry, int):
             self.fail(lpErrno, entry)
             return INVALID_SOCKET
@@ -392,6 +417,10 @@ class Lifecycle(ProviderCore):
         if sock is None:
             return SOCKET_ERROR
         backlog = check_int(backlog, "backlog")
+        if sock.stream and sock.state is S.BOUND and sock.reuse and self._listener_at(sock):
+            # SO_REUSEADDR let it share the address; a second listener there is
+            # "address in use" (SPI-FACTS 3.6 WSPListen).
+            return self.fail(lpErrno, WSAEADDRINUSE)
         err = self.step(sock, "listen")
         if err:
             return self.fail(lpErrno, err)
@@ -403,6 +432,17 @@ class Lifecycle(ProviderCore):
         while len(ep.accept_q) > ep.backlog:  # excess pending connections are reset
             ep.accept_q.pop().reset()
         return 0
+
+    def _listener_at(self, sock: Sock) -> bool:
+        """Another socket of this host listens on an address overlapping ``sock``'s."""
+        ep = sock.ep
+        assert ep.laddr is not None
+        ip = ep.laddr[0]
+        for other in self.sim.network.bindings.get((id(self.host), sock.family, True, ep.laddr[1]), ()):
+            if other is not ep and other.listening and other.laddr is not None:
+                if is_any(ip) or is_any(other.laddr[0]) or other.laddr[0] == ip:
+                    return True
+        return False
 
     # -- accept --------------------------------------------------------------
     def WSPAccept(
@@ -442,6 +482,16 @@ class Lifecycle(ProviderCore):
                 return INVALID_SOCKET
             assert ok
         srv = ep.accept_q[0]
+        if srv.rst_in:
+            # Reset by the peer before it was accepted (SPI-FACTS 3.6): WSAECONNRESET,
+            # or WSAEACCES when a condition function had it offered and deferred it
+            # ("the connection request that was offered ... withdrawn").
+            ep.accept_q.popleft()
+            offered = sock.deferred is srv
+            sock.deferred = None
+            self.rearm(sock, FD_ACCEPT)
+            self.fail(lpErrno, WSAEACCES if offered else WSAECONNRESET)
+            return INVALID_SOCKET
         assert srv.raddr is not None and srv.laddr is not None
         caller = encode_addr(sock.family, *srv.raddr)
         if lpfnCondition is not None:
@@ -453,6 +503,7 @@ class Lifecycle(ProviderCore):
             if addr is not None and addrlen is not None:
                 write_addr(addr, addrlen, caller, "addr", "addrlen")
             if verdict == CF_DEFER:
+                sock.deferred = srv
                 self.fail(lpErrno, WSATRY_AGAIN)  # the connection stays queued (W90)
                 return INVALID_SOCKET
             if verdict == CF_REJECT:
@@ -465,6 +516,7 @@ class Lifecycle(ProviderCore):
                 self.fail(lpErrno, WSAEINVAL)
                 return INVALID_SOCKET
         ep.accept_q.popleft()
+        sock.deferred = None
         self._uids += 1
         new = Sock(
             self,
@@ -484,9 +536,6 @@ class Lifecycle(ProviderCore):
         if handle == INVALID_SOCKET:
             srv.reset()
             return INVALID_SOCKET
-        if srv.rst_in:
-            self.step(new, "peer_reset")
-            new.reset_error = 0
         if addr is not None and addrlen is not None:
             write_addr(addr, addrlen, caller, "addr", "addrlen")
         self.latch(new, FD_WRITE_BIT)  # an accepted socket reports FD_WRITE (W68)
@@ -546,6 +595,10 @@ class Lifecycle(ProviderCore):
         assert ep.laddr is not None
         if is_any(ep.laddr[0]):
             ep.laddr = (self.sim.network.source_ip(self.host, sock.family, ip), ep.laddr[1])
+        if self._connection_exists(sock, ip, port):
+            # SO_REUSEADDR let two sockets bind one address; a second connection
+            # with the same four addresses is "local address in use" (SPI-FACTS 3.6).
+            return self.fail(lpErrno, WSAEADDRINUSE)
         err = self.authenticate_connect(sock, ip, port)
         if err:
             return self.fail(lpErrno, err)
@@ -579,6 +632,16 @@ class Lifecycle(ProviderCore):
             return self.fail(lpErrno, result)
         return 0
 
+    def _connection_exists(self, sock: Sock, ip: str, port: int) -> bool:
+        """Another stream socket of this host has the local address ``sock`` is
+        about to connect from, and is connected (or connecting) to (ip, port)."""
+        ep = sock.ep
+        assert ep.laddr is not None
+        for other in self.sim.network.bindings.get((id(self.host), sock.family, True, ep.laddr[1]), ()):
+            if other is not ep and other.raddr == (ip, port) and other.laddr == ep.laddr:
+                return True
+        return False
+
     def _connect_timeout(self, sock: Sock) -> None:
         sock.connect_timer = None
         if sock.state is not S.CONNECTING:
@@ -608,6 +671,8 @@ class Lifecycle(ProviderCore):
         err = self.check(sock, "connect")
         if err:
             return self.fail(lpErrno, err)
+        if is_broadcast(ip) and not sock.broadcast and self.policy.connected_broadcast_needs_so_broadcast:
+            return self.fail(lpErrno, WSAEACCES)  # SPI-FACTS 3.6 (Windows allows it: W82)
         err = self.autobind(sock)
         if err:
             return self.fail(lpErrno, err)

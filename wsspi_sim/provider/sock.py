@@ -171,6 +171,9 @@ class Sock:
     blocked = _Option("blocked", 0)
     sec_peer: _Option[Any] = _Option("sec_peer", None)
     backlog = _Option("backlog", 0)
+    #: the queued connection (transport Endpoint) a condition function last
+    #: deferred (CF_DEFER): "offered", so its withdrawal is WSAEACCES (SPI-FACTS 3.6)
+    deferred: _Option[Any] = _Option("deferred", None)
     #: IP_TTL / IPV6_UNICAST_HOPS (Windows' default hop limit is 128)
     hop_limit = _Option("hop_limit", 128)
     #: IPV6_V6ONLY: on by default on Windows; dual-stack sockets are not modelled

@@ -179,9 +179,10 @@ def connected_tcp_pair(
 
 # -- invariants -------------------------------------------------------------------------------
 def _queued_ops(sock: Any) -> list[Any]:
-    allocated = getattr(sock, "queues_allocated", None)
-    if allocated is not None and not allocated():
-        return []
+    made = getattr(sock, "made", None)
+    if made is not None:
+        # Read the request queues without creating them on an idle socket.
+        return [*(made("rq") or ()), *(made("sq") or ())]
     return [*sock.rq, *sock.sq]
 
 

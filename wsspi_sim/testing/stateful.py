@@ -584,4 +584,8 @@ class DatagramMachine(WinsockMachine):
         self.sim.advance(seconds)
 
 
-__all__ = ["DatagramMachine", "StreamMachine", "WinsockMachine", "world_from"]
+#: Other names for the machines.
+TcpMachine = StreamMachine
+UdpMachine = DatagramMachine
+
+__all__ = ["DatagramMachine", "StreamMachine", "TcpMachine", "UdpMachine", "WinsockMachine", "world_from"]

@@ -474,8 +474,30 @@ def run_call_sequence(api: Any, calls: Sequence[ApiCall], *,
     return results
 
 
+def malformed_sockaddrs() -> SearchStrategy[Any]:
+    """Just the ``name`` buffers of :func:`malformed_sockaddr_args` (None, truncated, foreign)."""
+    return malformed_sockaddr_args().map(lambda t: t[0])
+
+
+def malformed_peer_target_names() -> SearchStrategy[Any]:
+    """Just the ``PeerTargetName`` values of :func:`malformed_peer_target_name_args`."""
+    return malformed_peer_target_name_args().map(lambda t: t[0])
+
+
+#: Other names for the strategies above.
+addresses = ip_addresses
+socket_peer_target_names = peer_target_names
+call_sequences = api_call_sequences
+socket_options = option_values
+
 __all__ = [
     "API_OPS",
+    "addresses",
+    "call_sequences",
+    "malformed_peer_target_names",
+    "malformed_sockaddrs",
+    "socket_options",
+    "socket_peer_target_names",
     "ApiCall",
     "CallResult",
     "api_call_sequences",

@@ -200,6 +200,10 @@ class WaitAPI(SocketAPI):
             e = self.entry(s)
             if e is None:
                 return FALSE
+            if lpOverlapped is None or lpcbTransfer is None or lpdwFlags is None:
+                # WSAGetOverlappedResult: a NULL pointer is WSAEFAULT (Vista and later)
+                self.set_error(WSAEFAULT)
+                return FALSE
             self.reap_threads()
             errno = Ref()
             assert e.procs.lpWSPGetOverlappedResult is not None
