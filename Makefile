@@ -6,7 +6,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck bench ci clean
+.PHONY: demo test lint typecheck bench ci clean coverage
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,3 +33,7 @@ ci: test lint typecheck
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+coverage: $(BIN)/.installed
+	$(BIN)/python -m coverage run --source=wsspi_sim -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m coverage report
