@@ -6,7 +6,8 @@ Three sources, merged per code:
   error codes of each WSP function), the error tables of the seed documents
   (000/001 WSADeleteSocketPeerTargetName, 002 WSASetSocketPeerTargetName,
   003 WSPRecvDisconnect, 004 WSPCloseSocket), SPI-FACTS 3.4/3.5/3.7/3.9 and the
-  switch's own checks;
+  switch's own checks; a row the simulation never produces says so ("never in the
+  simulation": docs/error-coverage.md gives the reason);
 * the state tables (:mod:`wsspi_sim.states`): every row whose outcome is the
   code, as "which call, in which state";
 * the profiles (:mod:`wsspi_sim.profiles`): every policy field whose value is

@@ -283,10 +283,24 @@ class Lifecycle(ProviderCore):
         if not sock.handles:
             self.teardown(sock, notify=True)
         self.upcall_close_handle(switch, s)
+        forget = getattr(switch, "forget_closed_handle", None)
+        if forget is not None and not self._pending_on(sock, s):
+            # No request issued through ``s`` can still complete: the switch need
+            # not keep the handle's record for late completions.
+            forget(s)
         tr = self.sim.tracer
         if tr is not None:
             tr.event("close", socket=s, last=not sock.handles)
         return 0
+
+    @staticmethod
+    def _pending_on(sock: Sock, handle: int) -> bool:
+        """Whether a pending request was issued through ``handle``."""
+        for name in ("rq", "sq"):
+            q = sock.made(name)
+            if q and any(op.handle == handle for op in q):
+                return True
+        return False
 
     def switch_of(self, handle: int, sock: Sock) -> Any:
         """The process (switch) that owns ``handle``: a duplicate's requests

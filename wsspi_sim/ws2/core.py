@@ -278,6 +278,11 @@ class SwitchCore:
         self.zombies[s] = e
         return 0
 
+    def forget_closed_handle(self, s: int) -> None:
+        """The provider says no request issued through closed handle ``s`` can
+        still complete: drop the record WPUCloseSocketHandle kept for them."""
+        self.zombies.pop(s, None)
+
     def WPUQuerySocketHandleContext(self, s: int, lpContext: Any, lpErrno: Any) -> int:
         """The context a provider gave WPUCreateSocketHandle for ``s``."""
         e = self.sockets.get(s)
