@@ -29,7 +29,14 @@ import ipaddress
 from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import WSAEACCES, WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAECONNREFUSED, WSAENOBUFS
+from .errors import (
+    WSAEACCES,
+    WSAEADDRINUSE,
+    WSAEADDRNOTAVAIL,
+    WSAECONNREFUSED,
+    WSAENETUNREACH,
+    WSAENOBUFS,
+)
 
 if TYPE_CHECKING:
     from .faults import Faults
@@ -386,15 +393,16 @@ class Network:
             return src
         return self.routes.get(ip)
 
-    def source_ip(self, host: Host, family: int, dst: str) -> str:
-        """The local address a host uses to reach ``dst``."""
+    def source_ip(self, host: Host, family: int, dst: str) -> str | None:
+        """The local address a host uses to reach ``dst``, or None when the host
+        has no address of that family to send from (the network is unreachable)."""
         if is_loopback(dst):
             return "127.0.0.1" if family == AF_INET else "::1"
         want = 4 if family == AF_INET else 6
         for ip in host.addresses:
             if not is_loopback(ip) and ipaddress.ip_address(ip).version == want:
                 return ip
-        return "127.0.0.1" if family == AF_INET else "::1"
+        return None
 
     # -- ports -------------------------------------------------------------
     def bind(self, ep: Endpoint, ip: str, port: int) -> int:
@@ -488,20 +496,25 @@ class Network:
             listener.owner.on_incoming()
         return 0
 
-    def sendto(self, ep: Endpoint, data: bytes, ip: str, port: int) -> None:
-        """Send one datagram (dropped silently if nobody can take it)."""
+    def sendto(self, ep: Endpoint, data: bytes, ip: str, port: int) -> int:
+        """Send one datagram (dropped silently if nobody can take it).  Returns 0,
+        or WSAENETUNREACH when the host has no address of the family to send from."""
         assert ep.laddr is not None
         src_ip = ep.laddr[0]
         if is_any(src_ip):
-            src_ip = self.source_ip(ep.host, ep.family, ip)
+            found = self.source_ip(ep.host, ep.family, ip)
+            if found is None:
+                return WSAENETUNREACH
+            src_ip = found
         if self.faults is not None:
             self.faults.on_datagram(ep, data, (src_ip, ep.laddr[1]), ip, port)
-            return
+            return 0
         # deliver_datagram, inlined: this is the hot path of every datagram.
         host = self.route(ip, ep.host)
         target = None if host is None else self.lookup(host, ep.family, False, ip, port, listening=False)
         if target is None or not target.deliver(data, (src_ip, ep.laddr[1])):
             self.dropped_datagrams += 1
+        return 0
 
     def deliver_datagram(self, src_host: Host, family: int, data: bytes, src: Addr, ip: str, port: int) -> None:
         """Hand one datagram to whatever is bound at (ip, port) now, or drop it."""

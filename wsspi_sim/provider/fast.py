@@ -189,7 +189,9 @@ def sendto(p: DataPath, s: int, buf: Any, n: Any, flags: Any, to: Any, tolen: An
     err = p.authenticate_datagram(sock, ip, port)
     if err:
         return -err
-    p.sim.network.sendto(ep, data, ip, port)
+    err = p.sim.network.sendto(ep, data, ip, port)
+    if err:
+        return -err
     return n
 
 

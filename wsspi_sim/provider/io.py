@@ -426,7 +426,9 @@ class DataPath(Lifecycle):
         err = self.authenticate_datagram(sock, ip, port)
         if err:
             return self.fail(lpErrno, err)
-        self.sim.network.sendto(ep, data, ip, port)
+        err = self.sim.network.sendto(ep, data, ip, port)
+        if err:
+            return self.fail(lpErrno, err)  # no address of the family to send from
         if lpNumberOfBytesSent is not None:
             put(lpNumberOfBytesSent, len(data), "lpNumberOfBytesSent")
         if overlapped:

@@ -38,6 +38,7 @@ from ..errors import (
     WSAEFAULT,
     WSAEINTR,
     WSAEINVAL,
+    WSAENETUNREACH,
     WSAENOTSOCK,
     WSAEOPNOTSUPP,
     WSAEPROTONOSUPPORT,
@@ -608,7 +609,10 @@ class Lifecycle(ProviderCore):
         ep = sock.ep
         assert ep.laddr is not None
         if is_any(ep.laddr[0]):
-            ep.laddr = (self.sim.network.source_ip(self.host, sock.family, ip), ep.laddr[1])
+            src = self.sim.network.source_ip(self.host, sock.family, ip)
+            if src is None:
+                return self.fail(lpErrno, WSAENETUNREACH)  # no address of the family
+            ep.laddr = (src, ep.laddr[1])
         if self._connection_exists(sock, ip, port):
             # SO_REUSEADDR let two sockets bind one address; a second connection
             # with the same four addresses is "local address in use" (SPI-FACTS 3.6).
@@ -648,11 +652,11 @@ class Lifecycle(ProviderCore):
 
     def _connection_exists(self, sock: Sock, ip: str, port: int) -> bool:
         """Another stream socket of this host has the local address ``sock`` is
-        about to connect from, and is connected (or connecting) to (ip, port)."""
+        about to connect from, and a live connection to (ip, port)."""
         ep = sock.ep
         assert ep.laddr is not None
         for other in self.sim.network.bindings.get((id(self.host), sock.family, True, ep.laddr[1]), ()):
-            if other is not ep and other.raddr == (ip, port) and other.laddr == ep.laddr:
+            if other is not ep and other.peer is not None and other.raddr == (ip, port) and other.laddr == ep.laddr:
                 return True
         return False
 
@@ -687,6 +691,9 @@ class Lifecycle(ProviderCore):
             return self.fail(lpErrno, err)
         if is_broadcast(ip) and not sock.broadcast and self.policy.connected_broadcast_needs_so_broadcast:
             return self.fail(lpErrno, WSAEACCES)  # SPI-FACTS 3.6 (Windows allows it: W82)
+        if ep.laddr is None or is_any(ep.laddr[0]):
+            if self.sim.network.source_ip(self.host, sock.family, ip) is None:
+                return self.fail(lpErrno, WSAENETUNREACH)  # no address of the family
         err = self.autobind(sock)
         if err:
             return self.fail(lpErrno, err)
