@@ -610,6 +610,15 @@ def _connect_nobufs(w: World) -> int:
     return _connect(w, w.sock())
 
 
+@case("WSPConnect", "WSAENETUNREACH", "the host has no IPv6 address: an AF_INET6 connect to fd00::2")
+def _connect_netunreach(w: World) -> int:
+    v4 = w.sim.add_host("10.0.0.3")  # IPv4 only (and the loopbacks)
+    assert v4.ws2.WSAStartup(0x0202, ws.WSADATA()) == 0
+    s = v4.ws2.socket(ws.AF_INET6, ws.SOCK_STREAM, ws.IPPROTO_TCP)
+    e = E()
+    return failed(v4.provider.WSPConnect(s, ws.sockaddr("fd00::2", 80), 28, None, None, None, None, e), e)
+
+
 case("WSPConnect", "WSAEOPNOTSUPP", "QoS requested (lpSQOS)")(lambda w: _connect(w, w.sock(), sqos=b"\0" * 16))
 case("WSPConnect", "WSAEPROTONOSUPPORT", "lpCallerData given: TCP carries no connect data")(
     lambda w: _connect(w, w.sock(), caller=ws.WSABUF(1, b"x"))
@@ -812,6 +821,16 @@ def _send_cases(call: str) -> None:
     def _nobufs(w: World) -> int:
         w.few_ports()
         return s_(w, w.udp(bind=False))
+
+    @case(call, "WSAENETUNREACH", "the host has no IPv6 address: an AF_INET6 sendto to fd00::2")
+    def _netunreach(w: World) -> int:
+        v4 = w.sim.add_host("10.0.0.3")  # IPv4 only (and the loopbacks)
+        assert v4.ws2.WSAStartup(0x0202, ws.WSADATA()) == 0
+        u = v4.ws2.socket(ws.AF_INET6, ws.SOCK_DGRAM, ws.IPPROTO_UDP)
+        e = E()
+        b = [ws.WSABUF(1, b"x")]
+        rc = v4.provider.WSPSendTo(u, b, 1, ctypes.c_ulong(), 0, ws.sockaddr("fd00::2", 53), 28, None, None, None, e)
+        return failed(rc, e)
 
 
 _send_cases("WSPSend")

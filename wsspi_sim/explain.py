@@ -120,7 +120,7 @@ DOCUMENTED: Final[tuple[tuple[str, Row], ...]] = _rows(
     ("WSAEFAULT", "WSPConnect", "bad name pointer or namelen too small", _S36),
     ("WSAEINVAL", "WSPConnect", "the socket is listening", _S36),
     ("WSAEISCONN", "WSPConnect", "the socket is already connected (connection-oriented)", _S36),
-    ("WSAENETUNREACH", "WSPConnect", "the network cannot be reached -- never in the simulation (docs/error-coverage.md)", _S36),
+    ("WSAENETUNREACH", "WSPConnect", "the network cannot be reached: the host has no address of the destination's family", _S36),
     ("WSAENOBUFS", "WSPConnect / WSPSendTo", "the implicit bind finds every ephemeral port taken (Windows: KB 196271)", _S36),
     ("WSAENOTSOCK", "WSPConnect", "the descriptor is not a socket", _S36),
     ("WSAEOPNOTSUPP", "WSPConnect", "QoS was requested (lpSQOS / lpGQOS)", _S36),
@@ -168,7 +168,7 @@ DOCUMENTED: Final[tuple[tuple[str, Row], ...]] = _rows(
     ("WSAEADDRNOTAVAIL", "WSPSendTo", "the destination is ADDR_ANY or port 0", _S36),
     ("WSAEAFNOSUPPORT", "WSPSendTo", "the destination's family cannot be used with this socket", _S36),
     ("WSAEDESTADDRREQ", "WSPSendTo", "lpTo is NULL and the datagram socket has no default peer", _S36),
-    ("WSAENETUNREACH", "WSPSendTo", "the network cannot be reached -- never in the simulation (docs/error-coverage.md)", _S36),
+    ("WSAENETUNREACH", "WSPSendTo", "the network cannot be reached: the host has no address of the destination's family", _S36),
     ("WSAEFAULT", "WSPSendTo", "lpTo is too small", _S36),
     # -- WSPRecvDisconnect (seed 003) / WSPSendDisconnect / WSPShutdown -------------------------------
     ("WSAENETDOWN", "WSPRecvDisconnect", "the network subsystem has failed", _S003),
