@@ -34,6 +34,10 @@ def check_handle(s: Any, param: str) -> None:
         raise TypeError(f"{param} must be an int socket handle, not {type(s).__name__}")
 
 
+#: Stands for "the calling thread's WSATHREADID" in :meth:`SwitchCore.dispatch`.
+THREAD: Any = object()
+
+
 class ThreadState:
     """What the switch keeps per thread of a process."""
 
@@ -217,6 +221,22 @@ class SwitchCore:
                 raise TypeError(f"{param} must be an int socket handle, not {type(s).__name__}")
             self.set_error(WSAENOTSOCK)
         return e
+
+    def dispatch(self, s: Any, entry_point: str, *args: Any) -> int:
+        """The body of most socket functions: check startup and the handle, call
+        the proc-table entry ``entry_point`` with ``(s, *args, lpErrno)`` and set
+        the calling thread's last error when it fails.  An argument that is
+        :data:`THREAD` becomes the calling thread's WSATHREADID."""
+        with self.sim.lock:
+            e = self.entry(s)
+            if e is None:
+                return SOCKET_ERROR
+            if THREAD in args:
+                tid = self.ts().threadid
+                args = tuple(tid if a is THREAD else a for a in args)
+            errno = Ref()
+            fn = getattr(e.procs, entry_point)
+            return self.ret(fn(s, *args, errno), errno)
 
     def ret(self, rc: int, errno: Ref) -> int:
         """Finish an int-returning call: on SOCKET_ERROR set the thread's last error."""

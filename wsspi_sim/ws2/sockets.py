@@ -27,7 +27,7 @@ from ..errors import (
 from ..provider import fast as _fast
 from ..provider.core import Ref, check_int, get_in, put
 from ..structs import WSABUF, WSADATA, WSAPROTOCOL_INFOW, WSPDATA
-from .core import SwitchCore
+from .core import THREAD, SwitchCore
 
 _U32 = struct.Struct("<I")
 _LINGER_ABORT = struct.pack("<HH", 1, 0)
@@ -206,12 +206,7 @@ class SocketAPI(SwitchCore):
 
     def listen(self, s: int, backlog: int) -> int:
         """Listen for connections."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            return self.ret(e.procs.lpWSPListen(s, backlog, errno), errno)  # type: ignore[misc]
+        return self.dispatch(s, "lpWSPListen", backlog)
 
     def accept(self, s: int, addr: Any, addrlen: Any) -> int:
         """Accept a connection (WSAAccept without a condition function)."""
@@ -243,34 +238,15 @@ class SocketAPI(SwitchCore):
         self, s: int, name: Any, namelen: int, lpCallerData: Any, lpCalleeData: Any, lpSQOS: Any, lpGQOS: Any
     ) -> int:
         """Connect a stream socket, or set/dissolve a datagram socket's default peer."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPConnect is not None
-            return self.ret(
-                e.procs.lpWSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, errno),
-                errno,
-            )
+        return self.dispatch(s, "lpWSPConnect", name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS)
 
     def getsockname(self, s: int, name: Any, namelen: Any) -> int:
         """The local address into ``name`` (bytearray) and ``namelen`` (in/out)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            return self.ret(e.procs.lpWSPGetSockName(s, name, namelen, errno), errno)  # type: ignore[misc]
+        return self.dispatch(s, "lpWSPGetSockName", name, namelen)
 
     def getpeername(self, s: int, name: Any, namelen: Any) -> int:
         """The peer's address."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            return self.ret(e.procs.lpWSPGetPeerName(s, name, namelen, errno), errno)  # type: ignore[misc]
+        return self.dispatch(s, "lpWSPGetPeerName", name, namelen)
 
     # -- data ---------------------------------------------------------------------------
     def send(self, s: int, buf: Any, len: int, flags: int) -> int:  # noqa: A002
@@ -370,144 +346,72 @@ class SocketAPI(SwitchCore):
         lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Send from WSABUFs, possibly overlapped."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPSend is not None
-            return self.ret(
-                e.procs.lpWSPSend(
-                    s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped,
-                    lpCompletionRoutine, self.ts().threadid, errno,
-                ),
-                errno,
-            )  # fmt: skip
+        return self.dispatch(
+            s, "lpWSPSend", lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped,
+            lpCompletionRoutine, THREAD,
+        )  # fmt: skip
 
     def WSARecv(
         self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesRecvd: Any, lpFlags: Any,
         lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Receive into WSABUFs, possibly overlapped."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPRecv is not None
-            return self.ret(
-                e.procs.lpWSPRecv(
-                    s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped,
-                    lpCompletionRoutine, self.ts().threadid, errno,
-                ),
-                errno,
-            )  # fmt: skip
+        return self.dispatch(
+            s, "lpWSPRecv", lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped,
+            lpCompletionRoutine, THREAD,
+        )  # fmt: skip
 
     def WSASendTo(
         self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesSent: Any, dwFlags: int,
         lpTo: Any, iTolen: int, lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Send a datagram from WSABUFs, possibly overlapped."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPSendTo is not None
-            return self.ret(
-                e.procs.lpWSPSendTo(
-                    s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
-                    lpOverlapped, lpCompletionRoutine, self.ts().threadid, errno,
-                ),
-                errno,
-            )  # fmt: skip
+        return self.dispatch(
+            s, "lpWSPSendTo", lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
+            lpOverlapped, lpCompletionRoutine, THREAD,
+        )  # fmt: skip
 
     def WSARecvFrom(
         self, s: int, lpBuffers: Any, dwBufferCount: int, lpNumberOfBytesRecvd: Any, lpFlags: Any,
         lpFrom: Any, lpFromlen: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Receive a datagram and its sender into WSABUFs, possibly overlapped."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPRecvFrom is not None
-            return self.ret(
-                e.procs.lpWSPRecvFrom(
-                    s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen,
-                    lpOverlapped, lpCompletionRoutine, self.ts().threadid, errno,
-                ),
-                errno,
-            )  # fmt: skip
+        return self.dispatch(
+            s, "lpWSPRecvFrom", lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom,
+            lpFromlen, lpOverlapped, lpCompletionRoutine, THREAD,
+        )  # fmt: skip
 
     # -- shutdown ----------------------------------------------------------------------------
     def shutdown(self, s: int, how: int) -> int:
         """Disable receives (SD_RECEIVE), sends (SD_SEND) or both (SD_BOTH)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            return self.ret(e.procs.lpWSPShutdown(s, how, errno), errno)  # type: ignore[misc]
+        return self.dispatch(s, "lpWSPShutdown", how)
 
     def WSASendDisconnect(self, s: int, lpOutboundDisconnectData: Any) -> int:
         """shutdown(SD_SEND) plus disconnect data (TCP has none: WSAENOPROTOOPT)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPSendDisconnect is not None
-            return self.ret(e.procs.lpWSPSendDisconnect(s, lpOutboundDisconnectData, errno), errno)
+        return self.dispatch(s, "lpWSPSendDisconnect", lpOutboundDisconnectData)
 
     def WSARecvDisconnect(self, s: int, lpInboundDisconnectData: Any) -> int:
         """Disable reception (seed 003 at the API)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPRecvDisconnect is not None
-            return self.ret(e.procs.lpWSPRecvDisconnect(s, lpInboundDisconnectData, errno), errno)
+        return self.dispatch(s, "lpWSPRecvDisconnect", lpInboundDisconnectData)
 
     # -- options and control -------------------------------------------------------------
     def getsockopt(self, s: int, level: int, optname: int, optval: Any, optlen: Any) -> int:
         """Read an option into ``optval`` (bytearray); ``optlen`` is in/out."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            return self.ret(e.procs.lpWSPGetSockOpt(s, level, optname, optval, optlen, errno), errno)  # type: ignore[misc]
+        return self.dispatch(s, "lpWSPGetSockOpt", level, optname, optval, optlen)
 
     def setsockopt(self, s: int, level: int, optname: int, optval: Any, optlen: int) -> int:
         """Set an option from ``optval`` (bytes, or a structure such as linger)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            return self.ret(e.procs.lpWSPSetSockOpt(s, level, optname, optval, optlen, errno), errno)  # type: ignore[misc]
+        return self.dispatch(s, "lpWSPSetSockOpt", level, optname, optval, optlen)
 
     def WSAIoctl(
         self, s: int, dwIoControlCode: int, lpvInBuffer: Any, cbInBuffer: int, lpvOutBuffer: Any,
         cbOutBuffer: int, lpcbBytesReturned: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Control a socket; ws2_32 validates nothing itself (SPI-FACTS 4.6)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPIoctl is not None
-            return self.ret(
-                e.procs.lpWSPIoctl(
-                    s, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer,
-                    lpcbBytesReturned, lpOverlapped, lpCompletionRoutine, self.ts().threadid, errno,
-                ),
-                errno,
-            )  # fmt: skip
+        return self.dispatch(
+            s, "lpWSPIoctl", dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer,
+            lpcbBytesReturned, lpOverlapped, lpCompletionRoutine, THREAD,
+        )  # fmt: skip
 
     def ioctlsocket(self, s: int, cmd: int, argp: Any) -> int:
         """FIONBIO (argp.value in), FIONREAD and SIOCATMARK (argp.value out)."""
@@ -536,10 +440,4 @@ class SocketAPI(SwitchCore):
 
     def WSADuplicateSocketW(self, s: int, dwProcessId: int, lpProtocolInfo: Any) -> int:
         """Fill ``lpProtocolInfo`` so process ``dwProcessId`` can make a duplicate."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPDuplicateSocket is not None
-            return self.ret(e.procs.lpWSPDuplicateSocket(s, dwProcessId, lpProtocolInfo, errno), errno)
+        return self.dispatch(s, "lpWSPDuplicateSocket", dwProcessId, lpProtocolInfo)

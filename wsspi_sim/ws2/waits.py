@@ -8,7 +8,6 @@ from typing import Any
 
 from ..constants import (
     FALSE,
-    SOCKET_ERROR,
     TRUE,
     WAIT_IO_COMPLETION,
     WAIT_TIMEOUT,
@@ -388,23 +387,11 @@ class WaitAPI(SocketAPI):
     # -- network events -------------------------------------------------------------------
     def WSAEventSelect(self, s: int, hEventObject: Any, lNetworkEvents: int) -> int:
         """Associate an event with FD_ network events (the socket becomes nonblocking)."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPEventSelect is not None
-            return self.ret(e.procs.lpWSPEventSelect(s, hEventObject, lNetworkEvents, errno), errno)
+        return self.dispatch(s, "lpWSPEventSelect", hEventObject, lNetworkEvents)
 
     def WSAEnumNetworkEvents(self, s: int, hEventObject: Any, lpNetworkEvents: Any) -> int:
         """Read and clear the socket's network-event record, resetting the event."""
-        with self.sim.lock:
-            e = self.entry(s)
-            if e is None:
-                return SOCKET_ERROR
-            errno = Ref()
-            assert e.procs.lpWSPEnumNetworkEvents is not None
-            return self.ret(e.procs.lpWSPEnumNetworkEvents(s, hEventObject, lpNetworkEvents, errno), errno)
+        return self.dispatch(s, "lpWSPEnumNetworkEvents", hEventObject, lpNetworkEvents)
 
 
 __all__ = ["Port", "WaitAPI", "WSAEFAULT", "WSAEINVAL", "WSA_OPERATION_ABORTED"]
