@@ -80,7 +80,6 @@ class Scenario:
         self.client = self.sim.add_host(CLIENT_IP, name="client")
         self.impostor = self.sim.add_host(IMPOSTOR_IP, principal=IMPOSTOR_PRINCIPAL, name="impostor")
         self.steps: list[Step] = []
-        self.has_secure = hasattr(self.client.ws2, "WSASetSocketPeerTargetName")
         self.routine_calls: list[tuple[int, int]] = []
 
     # -- running ----------------------------------------------------------------------------
@@ -112,19 +111,14 @@ class Scenario:
             create,
         )
 
-        ptn = None
-        if self.has_secure:
-            name = ws.SOCKET_PEER_TARGET_NAME(
-                SecurityProtocol=ws.SOCKET_SECURITY_PROTOCOL_IPSEC,
-                PeerAddress=ws.sockaddr(SERVER_IP, PORT),
-                AllStrings=SERVER_PRINCIPAL,
-            )
-            ptn = name
-            ptn_len = ws.sizeof(name) + 2 * len(SERVER_PRINCIPAL)
+        ptn = ws.SOCKET_PEER_TARGET_NAME(
+            SecurityProtocol=ws.SOCKET_SECURITY_PROTOCOL_IPSEC,
+            PeerAddress=ws.sockaddr(SERVER_IP, PORT),
+            AllStrings=SERVER_PRINCIPAL,
+        )
+        ptn_len = ws.sizeof(ptn) + 2 * len(SERVER_PRINCIPAL)
 
         def name_peer() -> str:
-            if not self.has_secure:
-                return "not available yet: this build has no WSASetSocketPeerTargetName"
             rc1 = cli.WSASetSocketSecurity(self.c, None, 0, None, None)
             rc2 = cli.WSASetSocketPeerTargetName(self.c, ptn, ptn_len, None, None)
             return f"WSASetSocketSecurity -> {_rc(rc1, cli)}; WSASetSocketPeerTargetName -> {_rc(rc2, cli)}"
@@ -138,8 +132,6 @@ class Scenario:
         )
 
         def impostor() -> str:
-            if not self.has_secure:
-                return "not available yet: this build has no WSASetSocketPeerTargetName"
             self.sim.reroute(SERVER_IP, self.impostor)
             fake = imp.socket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP)
             imp.bind(fake, ws.sockaddr(SERVER_IP, PORT), 16)
@@ -173,8 +165,6 @@ class Scenario:
         )
 
         def connected_refuses() -> str:
-            if not self.has_secure:
-                return "not available yet: this build has no WSASetSocketPeerTargetName"
             rc = cli.WSASetSocketPeerTargetName(self.c, ptn, ptn_len, None, None)
             return f"WSASetSocketPeerTargetName -> {_rc(rc, cli)}"
 
@@ -189,11 +179,8 @@ class Scenario:
 
         def udp_names() -> str:
             self.u = cli.WSASocketW(ws.AF_INET, ws.SOCK_DGRAM, ws.IPPROTO_UDP, None, 0, ws.WSA_FLAG_OVERLAPPED)
-            if self.has_secure:  # security settings come before bind (SPI-FACTS 5.5)
-                cli.WSASetSocketSecurity(self.u, None, 0, None, None)
+            cli.WSASetSocketSecurity(self.u, None, 0, None, None)  # before bind (SPI-FACTS 5.5)
             cli.bind(self.u, ws.sockaddr(CLIENT_IP, UDP_PORT), 16)
-            if not self.has_secure:
-                return f"UDP socket {self.u}; peer target names not available yet in this build"
             results = []
             for ip, principal in ((SERVER_IP, SERVER_PRINCIPAL), (IMPOSTOR_IP, IMPOSTOR_PRINCIPAL)):
                 n = ws.SOCKET_PEER_TARGET_NAME(
@@ -218,8 +205,6 @@ class Scenario:
         )
 
         def udp_delete() -> str:
-            if not self.has_secure:
-                return "not available yet: this build has no WSADeleteSocketPeerTargetName"
             rc = cli.WSADeleteSocketPeerTargetName(self.u, ws.sockaddr(SERVER_IP, UDP_PORT), 16, None, None)
             shown = _rc(rc, cli)
             rc2 = cli.sendto(self.u, b"query", 5, 0, ws.sockaddr(SERVER_IP, UDP_PORT), 16)
@@ -379,8 +364,6 @@ def run_demo(profile: str, out: TextIO, *, color: bool | None = None, trace: boo
       "demonstrates, then its trace: api = Winsock call, spi = WSP entry point, upcall = WPU call\n"
       "back into the switch, transition = a row of the state tables, completion = an overlapped\n"
       "request completing.  Indentation shows nesting (API -> SPI -> upcall).\n")  # fmt: skip
-    if not scenario.has_secure:
-        w("NOTE: this build has no peer-target-name functions yet; those steps say so.\n")
     differ = []
     for step, theirs in zip(steps, other, strict=True):
         w("\n" + _p(f"Step {step.number}. {step.title}", _BOLD, color) + "\n")

@@ -393,20 +393,15 @@ def to_svg(machine: str) -> str:
         wmax = max(len(x) for x in lines) * _SMALL_W + 8
         h = 12.0 * len(lines) + 3
         (x0, y0), (x1, y1) = pts[0], pts[1]
-        best = None
+        spots = []
         for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8):
             # the curve leaves vertically: follow its bend roughly (cubic at t)
             bx = x0 + (x1 - x0) * (3 * t * t - 2 * t * t * t)
             by = y0 + (y1 - y0) * t
-            box = (bx - wmax / 2, by - h / 2, bx + wmax / 2, by + h / 2)
-            if not any(_overlap(box, other) for other in placed):
-                best = (bx, by, box)
-                break
-        if best is None:
-            t = 0.5
-            bx, by = x0 + (x1 - x0) * 0.5, y0 + (y1 - y0) * 0.5
-            best = (bx, by, (bx - wmax / 2, by - h / 2, bx + wmax / 2, by + h / 2))
-        lx, ly, box = best
+            spots.append((bx, by, (bx - wmax / 2, by - h / 2, bx + wmax / 2, by + h / 2)))
+        # No free spot: the middle of the segment (the first, t = 0.5) all the same.
+        free = (spot for spot in spots if not any(_overlap(spot[2], other) for other in placed))
+        lx, ly, box = next(free, spots[0])
         placed.append(box)
         labels.append(f'<rect x="{_fmt(lx - wmax / 2)}" y="{_fmt(ly - h / 2)}" width="{_fmt(wmax)}" '
                       f'height="{_fmt(h)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>')  # fmt: skip
@@ -430,18 +425,17 @@ def to_svg(machine: str) -> str:
     # Universal rows: one note under the graph.
     bottom = max(n.y + n.height for n in real)
     notes_y = bottom + 28
-    for event, target in g.universal:
-        body.append(_text(_MARGIN, notes_y, f"{event}: every other state --{event}--> {target}", 11,
-                          anchor="start", weight="bold", fill="#444"))  # fmt: skip
+    universal = [f"{event}: every other state --{event}--> {target}" for event, target in g.universal]
+    for note in universal:
+        body.append(_text(_MARGIN, notes_y, note, 11, anchor="start", weight="bold", fill="#444"))
         notes_y += 16
     legend = ("solid arrow: a call by the socket's owner;  dashed: something the network does"
               if machine != "overlapped" else "arrows: the steps of one overlapped request")  # fmt: skip
-    notes: list[str] = [f"{event}: every other state --{event}--> {target}" for event, target in g.universal]
-    notes += [legend, "generated from wsspi_sim/states.py (wsspi-sim diagram)"]
+    generated = "generated from wsspi_sim/states.py (wsspi-sim diagram)"
     body.append(_text(_MARGIN, notes_y, legend, 10, anchor="start", fill="#666"))
     notes_y += 14
-    body.append(_text(_MARGIN, notes_y, "generated from wsspi_sim/states.py (wsspi-sim diagram)", 10,
-                      anchor="start", fill="#666"))  # fmt: skip
+    body.append(_text(_MARGIN, notes_y, generated, 10, anchor="start", fill="#666"))
+    notes = [*universal, legend, generated]
     # The refused table.
     tx = graph_right + 10
     ty = _MARGIN + 40.0

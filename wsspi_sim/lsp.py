@@ -54,15 +54,9 @@ from typing import Any
 
 from .constants import SOCKET_ERROR, WSS_OPERATION_IN_PROGRESS
 from .errors import WSA_IO_PENDING, WSA_OPERATION_ABORTED, WSAEFAULT, WSAEINVAL, WSANOTINITIALISED
+from .provider.core import Ref
 from .spi import PROC_NAMES, WSPPROC_TABLE, WSPUPCALLTABLE
 from .structs import WSAOVERLAPPED
-
-
-class _Ref:
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any = 0) -> None:
-        self.value = value
 
 
 def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -252,9 +246,6 @@ class LayeredProvider:
     def next_proc(self, name: str) -> Callable[..., Any]:
         """The lower provider's entry point ``name`` (e.g. "WSPSend"): every
         pass-through goes through here, so overriding it observes them all."""
-        return self._next(name)
-
-    def _next(self, name: str) -> Callable[..., Any]:
         fn = getattr(self.next_procs, "lp" + name)
         if fn is None:
             raise RuntimeError(f"wsspi_sim: {type(self).__name__}.{name} called before WSPStartup")
@@ -462,7 +453,7 @@ class LayeredProvider:
             return issue(lpOverlapped, lpCompletionRoutine)
         base = self.base_provider()
         sock = base.table.get(s) if type(s) is int else None
-        switch = None if sock is None else base.handle_proc.get(s, sock.switch)
+        switch = None if sock is None else base.switch_of(s, sock)
         if sock is None or not sock.overlapped or switch is None or lpOverlapped in self._intercepted:
             # Not an overlapped socket (the provider ignores lpOverlapped), not a
             # socket at all (the provider reports it), or a request object still in
@@ -480,7 +471,7 @@ class LayeredProvider:
         rec = _Intercepted(kind, s, lpOverlapped, lpCompletionRoutine, lpThreadId, switch)
         if self._event_cls is None:
             self._event_cls = _notify_event_class()
-        h: int = up.lpWPUCreateEvent(_Ref())
+        h: int = up.lpWPUCreateEvent(Ref())
         # The switch's own event object is replaced by one that tells this layer
         # when it is set: the sample's worker thread, without its latency.
         switch.events[h] = self._event_cls(lambda: self._lower_done(rec))
@@ -499,7 +490,7 @@ class LayeredProvider:
                 # the function that starts a pending request resets its event (SPI-FACTS 3.4)
                 hev = lpOverlapped.hEvent
                 if up.lpWPUResetEvent is not None and isinstance(hev, int):
-                    up.lpWPUResetEvent(hev & ~1, _Ref())
+                    up.lpWPUResetEvent(hev & ~1, Ref())
             return rc
         # Refused (no request started, no completion will follow) or treated as a
         # non-overlapped call: the caller's structure is left as it was.
@@ -532,9 +523,9 @@ class LayeredProvider:
             ov.Internal = switch.status_for(err)
             up = self.upcalls.get(switch)
             if up is not None and up.lpWPUQueueApc is not None:
-                up.lpWPUQueueApc(rec.thread, self._apc, rec, _Ref())
+                up.lpWPUQueueApc(rec.thread, self._apc, rec, Ref())
         else:
-            switch.WPUCompleteOverlappedRequest(rec.s, ov, err, nbytes, _Ref())
+            switch.WPUCompleteOverlappedRequest(rec.s, ov, err, nbytes, Ref())
 
     @staticmethod
     def _apc(dwContext: Any) -> None:

@@ -401,23 +401,18 @@ class Tracer:
             return
         tracer = self
 
+        def startup_pid(raw: dict[str, Any]) -> int | None:
+            return getattr(getattr(raw.get("UpcallTable"), "switch", None), "pid", None)
+
+        traced = self._wrap("spi", "WSPStartup", startup, startup_pid)
+
         @functools.wraps(startup)
         def WSPStartup(wVersionRequested: Any, lpWSPData: Any, lpProtocolInfo: Any,
                        UpcallTable: Any, lpProcTable: Any) -> Any:  # fmt: skip
-            switch = getattr(UpcallTable, "switch", None)
-            pid = getattr(switch, "pid", None)
-            raw = {"wVersionRequested": wVersionRequested, "lpWSPData": lpWSPData,
-                   "lpProtocolInfo": lpProtocolInfo, "UpcallTable": UpcallTable,
-                   "lpProcTable": lpProcTable}  # fmt: skip
-            ev = tracer.begin("spi", "WSPStartup", pid, {k: tracer.value(v, k) for k, v in raw.items()})
-            try:
-                rc = startup(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable)
-            except BaseException as exc:
-                tracer.end(ev, None, raw, None, exc)
-                raise
-            tracer.end(ev, rc, raw, None)
+            rc = traced(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable)
             if rc == 0 and lpProcTable is not None:
-                tracer.instrument_proc_table(lpProcTable, pid)
+                # the table it filled: calls through it are traced from now on
+                tracer.instrument_proc_table(lpProcTable, startup_pid({"UpcallTable": UpcallTable}))
             return rc
 
         WSPStartup.__wsspi_traced__ = True  # type: ignore[attr-defined]

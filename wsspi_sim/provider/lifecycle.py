@@ -74,6 +74,9 @@ _MULTIPOINT = (
     | WSA_FLAG_MULTIPOINT_D_LEAF
 )
 _dup_tokens = itertools.count(0x5000)
+#: Stream states with a connection whose pending receives a close aborts with
+#: the profile's error (W21) rather than WSA_OPERATION_ABORTED.
+_CONNECTED = (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
 
 
 class Lifecycle(ProviderCore):
@@ -147,12 +150,9 @@ class Lifecycle(ProviderCore):
                 continue
             sock.rq.clear()
             sock.sq.clear()
-            # the same errors teardown() gives (a connected receive: the profile's)
-            connected = sock.stream and sock.state in (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
+            recv_err = self._close_recv_error(sock, sock.state)  # the errors teardown() gives
             for op in recvs:
-                self.abort_silently(
-                    op, self.policy.close_aborts_connected_recv_with if connected else WSA_OPERATION_ABORTED
-                )
+                self.abort_silently(op, recv_err)
             for op in sends:
                 self.abort_silently(op, WSA_OPERATION_ABORTED)
         for handle in handles:
@@ -216,8 +216,7 @@ class Lifecycle(ProviderCore):
             switch,
         )
         ep.owner = sock
-        handle = self.new_handle(sock, switch, entry.catalog_id, lpErrno)
-        return handle
+        return self.new_handle(sock, switch, entry.catalog_id, lpErrno)
 
     def new_handle(self, sock: Sock, switch: Any, catalog_id: int, lpErrno: Any) -> int:
         up = self.upcalls.get(switch)
@@ -324,8 +323,7 @@ class Lifecycle(ProviderCore):
         self.step(sock, "close")
         # No FD_ notification during closure (seed 004): drop the association first.
         sock.ev_mask = 0
-        if sock.ev_handle is not None:
-            sock.ev_handle = None
+        sock.ev_handle = None
         if sock.connect_timer is not None:
             sock.connect_timer.cancel()
             sock.connect_timer = None
@@ -361,21 +359,24 @@ class Lifecycle(ProviderCore):
         self.sim.network.unbind(ep)
         if names:
             names.clear()
-        connected = before in (S.CONNECTED, S.SEND_SHUT, S.RECV_SHUT, S.BOTH_SHUT)
+        recv_err = self._close_recv_error(sock, before)
         for op in recvs:
-            err: int = WSA_OPERATION_ABORTED
-            if sock.stream and connected:
-                err = self.policy.close_aborts_connected_recv_with
             if notify:
-                self.complete(op, err, 0)
+                self.complete(op, recv_err, 0)
             else:
-                self.abort_silently(op, err)
+                self.abort_silently(op, recv_err)
         for op in sends:
             if notify:
                 self.complete(op, WSA_OPERATION_ABORTED, op.sent)
             else:
                 self.abort_silently(op, WSA_OPERATION_ABORTED)
         self.sim.wake()
+
+    def _close_recv_error(self, sock: Sock, state: S.State) -> int:
+        """The error a close gives a pending receive of ``sock`` in ``state``."""
+        if sock.stream and state in _CONNECTED:
+            return self.policy.close_aborts_connected_recv_with
+        return WSA_OPERATION_ABORTED
 
     def abort_silently(self, op: Any, err: int) -> None:
         """WSPCleanup: the request ends with the error but nobody is told."""

@@ -511,37 +511,32 @@ class Security(Control):
         )  # fmt: skip
         return outcome
 
+    def _authenticate(self, sock: Sock, key: tuple[str, int] | None, ip: str, port: int) -> int:
+        """Negotiate with (ip, port) and cache the outcome under ``key``; returns
+        the error.  When nobody answers nothing is cached and the error is 0:
+        the connect times out as usual, the datagram is lost anyway."""
+        outcome = self.negotiate(sock, ip, port)
+        if outcome is None:
+            return 0
+        err, principal = outcome
+        if not err:
+            self.auth_cache(sock)[key] = principal
+        return err
+
     def authenticate_connect(self, sock: Sock, ip: str, port: int) -> int:
         """WSPConnect on a secured TCP socket: authenticate the peer first."""
         if sock.security is None:
             return 0
-        cache = self.auth_cache(sock)
-        cache.pop(None, None)
-        outcome = self.negotiate(sock, ip, port)
-        if outcome is None:
-            return 0  # nobody answers: the connect times out as usual
-        err, principal = outcome
-        if err:
-            return err
-        cache[None] = principal
-        return 0
+        self.auth_cache(sock).pop(None, None)
+        return self._authenticate(sock, None, ip, port)
 
     def authenticate_datagram(self, sock: Sock, ip: str, port: int) -> int:
-        """A secured datagram socket connects to, or sends to, (ip, port): the
-        first exchange with that peer negotiates; later ones use the result."""
-        if sock.security is None:
+        """A secured datagram socket connects to, sends to, or receives from
+        (ip, port): the first exchange with that peer negotiates; later ones
+        use the result."""
+        if sock.security is None or (ip, port) in self.auth_cache(sock):
             return 0
-        cache = self.auth_cache(sock)
-        if (ip, port) in cache:
-            return 0
-        outcome = self.negotiate(sock, ip, port)
-        if outcome is None:
-            return 0  # nobody answers; the datagram is lost anyway
-        err, principal = outcome
-        if err:
-            return err
-        cache[(ip, port)] = principal
-        return 0
+        return self._authenticate(sock, (ip, port), ip, port)
 
     def on_readable(self, sock: Sock) -> None:
         """A datagram arrived: on a secured socket the first one from a peer
@@ -550,16 +545,11 @@ class Security(Control):
         if not sock.stream and sock.security is not None and ep.dgrams:
             entry = ep.dgrams[-1]  # deliver() appends, then notifies us
             data, (ip, port) = entry[0], entry[1]
-            cache = self.auth_cache(sock)
-            if (ip, port) not in cache:
-                outcome = self.negotiate(sock, ip, port)
-                if outcome is not None and outcome[0]:
-                    ep.dgrams.pop()
-                    ep.dgram_bytes -= len(data)
-                    self.sim.network.dropped_datagrams += 1
-                    return
-                if outcome is not None:
-                    cache[(ip, port)] = outcome[1]
+            if self.authenticate_datagram(sock, ip, port):
+                ep.dgrams.pop()
+                ep.dgram_bytes -= len(data)
+                self.sim.network.dropped_datagrams += 1
+                return
         super().on_readable(sock)
 
 

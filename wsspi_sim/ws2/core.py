@@ -10,8 +10,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..constants import SOCKET_ERROR, WSS_OPERATION_IN_PROGRESS
+from ..constants import INVALID_SOCKET, SOCKET_ERROR, WSS_OPERATION_IN_PROGRESS
 from ..errors import (
+    WSA_INVALID_HANDLE,
     WSAEFAULT,
     WSAEINVAL,
     WSAENOTSOCK,
@@ -183,9 +184,7 @@ class SwitchCore:
 
     def completion_key(self, s: int) -> int:
         """The completion key of handle ``s`` if it is associated with a port, else 0."""
-        e = self.sockets.get(s)
-        if e is None:
-            e = self.zombies.get(s)
+        e = self._open_or_closed(s)
         return e.key if e is not None and e.port is not None else 0
 
     def WSAGetLastError(self) -> int:
@@ -250,6 +249,11 @@ class SwitchCore:
         if self.policy.internal_holds_ntstatus:
             return wsa_to_ntstatus(err)
         return err
+
+    def _open_or_closed(self, s: int) -> Entry | None:
+        """The record of handle ``s``, open or closed with completions to come."""
+        e = self.sockets.get(s)
+        return self.zombies.get(s) if e is None else e
 
     def is_port_associated(self, s: int) -> bool:
         e = self.sockets.get(s)
@@ -319,8 +323,6 @@ class SwitchCore:
         return h
 
     def WPUCloseEvent(self, hEvent: Any, lpErrno: Any) -> int:
-        from ..errors import WSA_INVALID_HANDLE
-
         if self.events.pop(hEvent, None) is None:
             put(lpErrno, WSA_INVALID_HANDLE, "lpErrno")
             return 0
@@ -328,24 +330,20 @@ class SwitchCore:
 
     def WPUSetEvent(self, hEvent: Any, lpErrno: Any) -> int:
         """Signal an event (the provider's network-event notification)."""
-        ev = self.events.get(hEvent)
-        if ev is None:
-            from ..errors import WSA_INVALID_HANDLE
-
-            put(lpErrno, WSA_INVALID_HANDLE, "lpErrno")
-            return 0
-        ev.signalled = True
-        self.sim.wake()
-        return 1
+        return self._set_upcall_event(hEvent, True, lpErrno)
 
     def WPUResetEvent(self, hEvent: Any, lpErrno: Any) -> int:
+        return self._set_upcall_event(hEvent, False, lpErrno)
+
+    def _set_upcall_event(self, hEvent: Any, signalled: bool, lpErrno: Any) -> int:
+        """WPUSetEvent / WPUResetEvent: TRUE, or FALSE with WSA_INVALID_HANDLE."""
         ev = self.events.get(hEvent)
         if ev is None:
-            from ..errors import WSA_INVALID_HANDLE
-
             put(lpErrno, WSA_INVALID_HANDLE, "lpErrno")
             return 0
-        ev.signalled = False
+        ev.signalled = signalled
+        if signalled:
+            self.sim.wake()
         return 1
 
     def WPUOpenCurrentThread(self, lpThreadId: Any, lpErrno: Any) -> int:
@@ -382,8 +380,6 @@ class SwitchCore:
 
     def WPUModifyIFSHandle(self, dwCatalogEntryId: int, ProposedHandle: int, lpErrno: Any) -> int:
         """IFS handles are not modelled: the base provider is a non-IFS provider."""
-        from ..constants import INVALID_SOCKET
-
         put(lpErrno, WSAEINVAL, "lpErrno")
         return INVALID_SOCKET
 
@@ -401,9 +397,7 @@ class SwitchCore:
     ) -> int:
         """Complete a request: InternalHigh, then Internal, then the event and/or
         a packet on the socket's completion port (low bit of hEvent: no packet)."""
-        e = self.sockets.get(s)
-        if e is None:
-            e = self.zombies.get(s)
+        e = self._open_or_closed(s)
         if e is None:
             put(lpErrno, WSAEINVAL, "lpErrno")
             return SOCKET_ERROR

@@ -52,6 +52,18 @@ def _struct_arg(obj: Any, param: str) -> bytes | None:
 class SecureAPI(WaitAPI):
     """WSASetSocketPeerTargetName ... WSARevertImpersonation (ws2tcpip.h)."""
 
+    def _input_ioctl(
+        self, Socket: int, code: int, arg: Any, param: str, arg_len: int,
+        Overlapped: Any, CompletionRoutine: Any,
+    ) -> int:  # fmt: skip
+        """The body of the wrappers whose structure is the ioctl's only buffer (input):
+        ``param`` names ``arg`` and, with "Len" appended, ``arg_len`` in a TypeError."""
+        with self.sim.lock:
+            check_handle(Socket, "Socket")
+            check_int(arg_len, param + "Len")
+            buf = _struct_arg(arg, param)
+            return self.WSAIoctl(Socket, code, buf, arg_len, None, 0, Ref(0), Overlapped, CompletionRoutine)
+
     # -- the peer-target-name registry (seeds 000, 001, 002) ---------------------------
     def WSASetSocketPeerTargetName(
         self, Socket: int, PeerTargetName: Any, PeerTargetNameLen: int,
@@ -64,14 +76,10 @@ class SecureAPI(WaitAPI):
         bytes.  Stream sockets hold one name; datagram sockets one per peer
         address.  Returns 0 or SOCKET_ERROR (WSAEFAULT, WSAEMSGSIZE, WSAEINVAL,
         WSAEAFNOSUPPORT, WSAEISCONN, WSAENOTSOCK)."""
-        with self.sim.lock:
-            check_handle(Socket, "Socket")
-            check_int(PeerTargetNameLen, "PeerTargetNameLen")
-            buf = _struct_arg(PeerTargetName, "PeerTargetName")
-            return self.WSAIoctl(
-                Socket, SIO_SET_PEER_TARGET_NAME, buf, PeerTargetNameLen, None, 0, Ref(0),
-                Overlapped, CompletionRoutine,
-            )  # fmt: skip
+        return self._input_ioctl(
+            Socket, SIO_SET_PEER_TARGET_NAME, PeerTargetName, "PeerTargetName", PeerTargetNameLen,
+            Overlapped, CompletionRoutine,
+        )  # fmt: skip
 
     def WSADeleteSocketPeerTargetName(
         self, Socket: int, PeerAddr: Any, PeerAddrLen: int,
@@ -81,14 +89,10 @@ class SecureAPI(WaitAPI):
         authentication to that address uses it.  ``PeerAddr`` is a packed
         sockaddr (or sockaddr_in / sockaddr_in6) and ``PeerAddrLen`` its length.
         Deleting a name that is not registered succeeds."""
-        with self.sim.lock:
-            check_handle(Socket, "Socket")
-            check_int(PeerAddrLen, "PeerAddrLen")
-            buf = _struct_arg(PeerAddr, "PeerAddr")
-            return self.WSAIoctl(
-                Socket, SIO_DELETE_PEER_TARGET_NAME, buf, PeerAddrLen, None, 0, Ref(0),
-                Overlapped, CompletionRoutine,
-            )  # fmt: skip
+        return self._input_ioctl(
+            Socket, SIO_DELETE_PEER_TARGET_NAME, PeerAddr, "PeerAddr", PeerAddrLen,
+            Overlapped, CompletionRoutine,
+        )  # fmt: skip
 
     # -- security settings and queries ------------------------------------------------------
     def WSASetSocketSecurity(
@@ -99,14 +103,10 @@ class SecureAPI(WaitAPI):
         (SPI-FACTS 5.5).  ``SecuritySettings`` is None (defaults), a
         SOCKET_SECURITY_SETTINGS or SOCKET_SECURITY_SETTINGS_IPSEC, or packed
         bytes.  Also sets SO_EXCLUSIVEADDRUSE."""
-        with self.sim.lock:
-            check_handle(Socket, "Socket")
-            check_int(SecuritySettingsLen, "SecuritySettingsLen")
-            buf = _struct_arg(SecuritySettings, "SecuritySettings")
-            return self.WSAIoctl(
-                Socket, SIO_SET_SECURITY, buf, SecuritySettingsLen, None, 0, Ref(0),
-                Overlapped, CompletionRoutine,
-            )  # fmt: skip
+        return self._input_ioctl(
+            Socket, SIO_SET_SECURITY, SecuritySettings, "SecuritySettings", SecuritySettingsLen,
+            Overlapped, CompletionRoutine,
+        )  # fmt: skip
 
     def WSAQuerySocketSecurity(
         self, Socket: int, SecurityQueryTemplate: Any, SecurityQueryTemplateLen: int,

@@ -76,30 +76,29 @@ class WaitAPI(SocketAPI):
     def WSACloseEvent(self, hEvent: Any) -> int:
         """Close an event; FALSE with WSA_INVALID_HANDLE if it is not one."""
         with self.sim.lock:
-            if self.events.pop(hEvent, None) is None if type(hEvent) is int else True:
+            if type(hEvent) is not int or self.events.pop(hEvent, None) is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return FALSE
             return TRUE
 
     def WSASetEvent(self, hEvent: Any) -> int:
         """Signal an event."""
-        with self.sim.lock:
-            ev = self.events.get(hEvent) if type(hEvent) is int else None
-            if ev is None:
-                self.set_error(WSA_INVALID_HANDLE)
-                return FALSE
-            ev.signalled = True
-            self.sim.wake()
-            return TRUE
+        return self._set_event(hEvent, True)
 
     def WSAResetEvent(self, hEvent: Any) -> int:
         """Make an event non-signalled."""
+        return self._set_event(hEvent, False)
+
+    def _set_event(self, hEvent: Any, signalled: bool) -> int:
+        """WSASetEvent / WSAResetEvent: TRUE, or FALSE with WSA_INVALID_HANDLE."""
         with self.sim.lock:
             ev = self.events.get(hEvent) if type(hEvent) is int else None
             if ev is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return FALSE
-            ev.signalled = False
+            ev.signalled = signalled
+            if signalled:
+                self.sim.wake()
             return TRUE
 
     # -- APCs and alertable waits ----------------------------------------------------
@@ -264,16 +263,13 @@ class WaitAPI(SocketAPI):
                 if ExistingCompletionPort not in (None, 0):
                     self.set_error(WSA_INVALID_PARAMETER)
                     return None
-                h = self.sim.new_handle()
-                self.ports[h] = Port()
-                return h
+                return self._new_port()
             e = self.sockets.get(FileHandle) if type(FileHandle) is int else None
             if e is None:
                 self.set_error(WSA_INVALID_HANDLE)
                 return None
             if ExistingCompletionPort in (None, 0):
-                port_h = self.sim.new_handle()
-                self.ports[port_h] = Port()
+                port_h = self._new_port()
             else:
                 port_h = ExistingCompletionPort
                 if self.ports.get(port_h) is None:
@@ -285,6 +281,11 @@ class WaitAPI(SocketAPI):
             e.port = self.ports[port_h]
             e.key = CompletionKey
             return port_h
+
+    def _new_port(self) -> int:
+        h = self.sim.new_handle()
+        self.ports[h] = Port()
+        return h
 
     def GetQueuedCompletionStatus(
         self, CompletionPort: Any, lpNumberOfBytesTransferred: Any, lpCompletionKey: Any,
