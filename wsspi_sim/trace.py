@@ -281,7 +281,7 @@ class Tracer:
             outs: dict[str, Any] = {}
             for pname, v in raw_args.items():
                 if _is_out(v):
-                    outs[pname] = self.value(v.value)
+                    outs[pname] = self.value(_read_out(v))
             if outs:
                 ev.outs = outs
             errno = outs.get("lpErrno")
@@ -323,7 +323,7 @@ class Tracer:
         if isinstance(v, (list, tuple)):
             return [self.value(x, pname) for x in v[:8]]
         if _is_out(v):
-            return f"&{self.value(v.value)}"
+            return f"&{self.value(_read_out(v))}"
         if callable(v):
             return f"<{getattr(v, '__qualname__', cls)}>"
         return f"<{cls}>"
@@ -577,7 +577,21 @@ def _is_out(v: Any) -> bool:
         return False
     if type(v).__name__ in ("WSABUF", "WSAOVERLAPPED"):
         return False
-    return hasattr(v, "value") and not callable(v)
+    try:
+        v.value  # noqa: B018 - probing the attribute
+    except AttributeError:
+        return False
+    except Exception:  # noqa: BLE001 - an empty ctypes.py_object() raises ValueError
+        return not callable(v)
+    return not callable(v)
+
+
+def _read_out(v: Any) -> Any:
+    """An out-parameter's current value; None for an empty ctypes.py_object()."""
+    try:
+        return v.value
+    except Exception:  # noqa: BLE001 - ValueError("PyObject is NULL")
+        return None
 
 
 def _traced(fn: Any) -> bool:
