@@ -25,7 +25,8 @@ import textwrap
 from typing import Any, Final
 
 from . import constants as C
-from .errors import ErrorCode, NotModelledError, SimulationDeadlock
+from .errors import NotModelledError, SimulationDeadlock
+from .errors import error_name as _err_name
 from .spi import PROC_NAMES
 
 #: The API functions DESIGN section 2 requires, in its order.
@@ -104,11 +105,6 @@ def _world() -> tuple[Any, Any]:
     return sim, api
 
 
-def _err_name(code: int) -> str:
-    try:
-        return ErrorCode(code).name
-    except ValueError:
-        return str(code)
 
 
 def ioctls() -> list[tuple[str, int, bool]]:

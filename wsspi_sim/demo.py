@@ -21,6 +21,7 @@ import attrs
 
 import wsspi_sim as ws
 
+from .errors import error_name as _err
 from .trace import TraceEvent, use_color
 
 
@@ -54,11 +55,6 @@ PORT = 5000
 UDP_PORT = 5353
 
 
-def _err(code: int) -> str:
-    try:
-        return ws.ErrorCode(code).name
-    except ValueError:
-        return str(code)
 
 
 def _rc(rc: int, api: ws.WS2) -> str:

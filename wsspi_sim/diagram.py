@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 import attrs
 
 from . import states as S
-from .errors import ErrorCode
+from .errors import error_name as _err
 
 FORMATS = ("mermaid", "dot", "svg")
 MACHINE_NAMES = tuple(S.MACHINES)
@@ -48,11 +48,6 @@ TITLES = {
 }
 
 
-def _err(code: int) -> str:
-    try:
-        return ErrorCode(code).name
-    except ValueError:
-        return str(code)
 
 
 @attrs.frozen

@@ -550,6 +550,15 @@ ERROR_INVALID_USER_BUFFER: Final = ErrorCode.ERROR_INVALID_USER_BUFFER
 # ---------------------------------------------------------------------------
 
 
+def error_name(code: int) -> str:
+    """The Windows name of an error code ("WSAENOTSOCK"), or the number as text
+    when it is not one the simulator knows."""
+    try:
+        return ErrorCode(code).name
+    except ValueError:
+        return str(code)
+
+
 def _u32(value: int, param: str) -> int:
     """Normalise a signed or unsigned 32-bit NTSTATUS to its unsigned form."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -809,6 +818,7 @@ class NotModelledError(WsspiSimError, NotImplementedError):
 # Classes, functions and every ErrorCode member (aliases included).
 # fmt: off
 __all__ = [
+    "error_name",
     "ERROR_ACCESS_DENIED", "ERROR_CONNECTION_ABORTED", "ERROR_CONNECTION_ACTIVE",
     "ERROR_CONNECTION_REFUSED", "ERROR_DUP_NAME", "ERROR_GEN_FAILURE",
     "ERROR_GRACEFUL_DISCONNECT", "ERROR_HANDLE_EOF", "ERROR_HOST_UNREACHABLE",

@@ -43,6 +43,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from .errors import error_name as _err_name
+
 if TYPE_CHECKING:
     from .world import Simulator
 
@@ -672,13 +674,6 @@ def _show_arg(pname: str, v: Any) -> str:
     return str(v)
 
 
-def _err_name(code: int) -> str:
-    from .errors import ErrorCode
-
-    try:
-        return ErrorCode(code).name
-    except ValueError:
-        return str(code)
 
 
 def _show_result(e: TraceEvent) -> str:
