@@ -8,7 +8,8 @@ before changing anything.
 
 The check is differential: two identical worlds run the same random sequence
 of send / recv / sendto / recvfrom (with odd buffers, lengths, flags and
-addresses) interleaved with shutdowns, option changes and hard closes; one
+addresses; urgent data and SO_OOBINLINE among them) interleaved with
+shutdowns, option changes and hard closes; one
 world has its fast paths switched off.  Every return value, last error,
 exception, output buffer, address length and socket state must agree.
 """
@@ -64,10 +65,12 @@ class World:
                 out.append(None)
                 continue
             ep = sock.ep
+            urg = ep.urg
             out.append((
                 sock.state.name, bytes(ep._rbuf or b""), bytes(ep._sndq or b""),
                 [(bytes(d), a) for d, a in (ep._dgrams or ())], ep.fin_in, ep.rst_in,
                 sock.ev_record, sock.reset_error,
+                None if urg is None else (urg.out, urg.held, urg.marks),
             ))  # fmt: skip
         return out
 
@@ -130,13 +133,20 @@ data_ops = [
     _data_op("sendto", ["bytes", "bytearray", "mv"], (_addr_choice, _addr_form)),
     _data_op("recvfrom", ["bytearray"], (_from_mode,)),
 ]
+#: Urgent data (MSG_OOB on the TCP pair) and SO_OOBINLINE: a receive must not
+#: span an urgent mark, which only the general path knows about.
+urgent_ops = [
+    st.tuples(st.just("send"), st.sampled_from([0, 1]), st.just("bytes"), payload, st.just(0), st.just(ws.MSG_OOB)),
+    st.tuples(st.just("recv"), st.sampled_from([0, 1]), st.just("bytearray"), size, st.just(0), st.just(ws.MSG_OOB)),
+    st.tuples(st.just("oobinline"), st.sampled_from([0, 1]), st.integers(0, 1)),
+]
 #: A send and the receive that takes it (either direction), so data is there to read.
 xfer_ops = [
     st.tuples(st.just("xfer"), st.sampled_from([(0, 1), (1, 0)]), payload, size, st.just("none")),
     st.tuples(st.just("xfer"), st.sampled_from([(2, 3), (3, 2), (2, 2)]), payload, size, _from_mode),
 ]
 op_st = st.one_of(
-    *data_ops, *data_ops, *xfer_ops, *xfer_ops,
+    *data_ops, *data_ops, *xfer_ops, *xfer_ops, *urgent_ops,
     st.tuples(st.just("shutdown"), sock_idx, st.integers(0, 2)),
     st.tuples(st.just("shutdown"), st.sampled_from([0, 1, 2, 3]), st.integers(0, 2)),
     st.tuples(st.just("rcvbuf"), sock_idx, st.sampled_from([1, 8, 64, 65536])),
@@ -188,6 +198,8 @@ def _run(w: World, op: tuple[Any, ...]) -> Any:
         )
     if name == "shutdown":
         return api.shutdown(h, op[2]), api.WSAGetLastError()
+    if name == "oobinline":
+        return api.setsockopt(h, ws.SOL_SOCKET, ws.SO_OOBINLINE, struct.pack("<i", op[2]), 4), api.WSAGetLastError()
     if name == "rcvbuf":
         return api.setsockopt(h, ws.SOL_SOCKET, ws.SO_RCVBUF, struct.pack("<i", op[2]), 4), api.WSAGetLastError()
     if name == "hardclose":

@@ -88,20 +88,19 @@ def test_unknown_ioctl_code_raises_in_strict_mode_through_the_api() -> None:
         strict.WSAIoctl(s, UNKNOWN_IOCTL, None, 0, None, 0, got, None, None)  # type: ignore[attr-defined]
 
 
-def test_urgent_data_raises_in_strict_mode() -> None:
-    """Issue 6 strict mode: MSG_OOB (urgent data) is not modelled on TCP; normally
-    WSAEOPNOTSUPP, in strict mode NotModelledError."""
-    for strict in (False, True):
-        pair = connected_tcp_pair(_api(strict))
-        api = pair.api
-        if strict:
-            with pytest.raises(ws.NotModelledError, match="MSG_OOB"):
-                api.send(pair.client, b"!", 1, ws.MSG_OOB)
-            with pytest.raises(ws.NotModelledError, match="MSG_OOB"):
-                api.recv(pair.server, bytearray(1), 1, ws.MSG_OOB)
-        else:
-            assert api.send(pair.client, b"!", 1, ws.MSG_OOB) == ws.SOCKET_ERROR
-            assert api.WSAGetLastError() == ws.WSAEOPNOTSUPP
+def test_urgent_data_is_modelled_even_in_strict_mode() -> None:
+    """Issue 6 strict mode raises only for what is not modelled; urgent data is
+    modelled now (W70: a MSG_OOB byte is read back with recv(MSG_OOB)), so strict
+    mode sends and receives it.  MSG_OOB on a datagram socket is Windows' own
+    WSAEOPNOTSUPP (SPI-FACTS 3.6), an error code in strict mode too."""
+    pair = connected_tcp_pair(_api(True))
+    api = pair.api
+    assert api.send(pair.client, b"!", 1, ws.MSG_OOB) == 1
+    buf = bytearray(4)
+    assert api.recv(pair.server, buf, 4, ws.MSG_OOB) == 1 and buf[:1] == b"!"
+    u = api.socket(ws.AF_INET, ws.SOCK_DGRAM, 0)
+    assert api.sendto(u, b"!", 1, ws.MSG_OOB, ws.sockaddr("127.0.0.1", 9), 16) == ws.SOCKET_ERROR
+    assert api.WSAGetLastError() == ws.WSAEOPNOTSUPP
 
 
 def test_strict_mode_keeps_windows_own_error_codes() -> None:

@@ -138,7 +138,7 @@ DOCUMENTED: Final[tuple[tuple[str, Row], ...]] = _rows(
     ("WSAENOTSOCK", "WSPRecv", "the descriptor is not a socket", _S36),
     ("WSAEOPNOTSUPP", "WSPRecv", "MSG_OOB on a non-stream socket, or a send-only socket", _S36),
     ("WSAESHUTDOWN", "WSPRecv", "receives were shut down (SD_RECEIVE / SD_BOTH / WSPRecvDisconnect)", _S36),
-    ("WSAEWOULDBLOCK", "WSPRecv", "nonblocking socket and no data is queued", _S36),
+    ("WSAEWOULDBLOCK", "WSPRecv", "nonblocking socket and no data is queued (MSG_OOB: no urgent data is held)", _S36),
     ("WSAEMSGSIZE", "WSPRecv", "the message was too large for the buffers (datagram truncated)", _S36),
     ("WSAEINVAL", "WSPRecv", "a datagram socket that is not bound; MSG_PEEK with an OVERLAPPED; MSG_OOB with SO_OOBINLINE on (W70); a completion routine on a port-associated socket (W34)", _S36),
     ("WSAECONNABORTED", "WSPRecv", "the connection was aborted locally (time-out, failure, local reset)", _S36),

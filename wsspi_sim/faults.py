@@ -407,6 +407,7 @@ class Faults:
                 self.record("reset", local=f"{ep.laddr[0]}:{ep.laddr[1]}", remote=f"{ep.raddr[0]}:{ep.raddr[1]}")
                 ep.sndq.clear()
                 peer.sndq.clear()
+                ep.drop_urgent(False)
                 ep.fin_pending = peer.fin_pending = False
                 ep.detach()
                 peer.receive_reset()

@@ -110,9 +110,10 @@ class Policy:
         metadata={"doc": "a request with a completion key and no event survives its thread's exit", "src": "SPI-FACTS 3.4; W22, W33"}
     )
     #: FD_READ is recorded again for each arrival of data, not only after a
-    #: receive re-enabled it (SPI-FACTS 3.9 vs W70).
+    #: receive re-enabled it (SPI-FACTS 3.9 vs W70); FD_OOB likewise for each
+    #: urgent byte held out of band (W70's test_oob_events).
     fd_read_per_arrival: bool = attrs.field(
-        metadata={"doc": "each arrival of data records FD_READ again, without a receive in between", "src": "SPI-FACTS 3.9; W70"}
+        metadata={"doc": "each arrival of data records FD_READ (urgent data: FD_OOB) again, without a receive in between", "src": "SPI-FACTS 3.9; W70"}
     )
     #: WSPSocket error for a protocol that exists but does not fit the socket
     #: type, e.g. (AF_INET, SOCK_STREAM, IPPROTO_UDP): SPI-FACTS 3.6 documents
@@ -132,6 +133,21 @@ class Policy:
     #: in both profiles (DESIGN 2).
     unknown_ioctl_error: int = attrs.field(
         metadata={"doc": "WSPIoctl error for a control code Windows does not define", "src": "SPI-FACTS 3.6; W38"}
+    )
+    #: Urgent bytes not yet read queue up, each read by its own recv(MSG_OOB)
+    #: (Windows: two urgent sends give two urgent bytes, W70 test_oob_events,
+    #: W74 test_fionread_siocatmark); otherwise a socket has one urgent byte at
+    #: a time, as in the BSD model WinSock 1.1 follows: a new one replaces it
+    #: and the old one becomes normal data at its place.
+    urgent_bytes_queue: bool = attrs.field(
+        metadata={"doc": "urgent bytes not yet read queue up (a later urgent send does not turn the earlier byte into normal data)", "src": "WinSock 1.1 out-of-band data (BSD model); W70, W74"}
+    )
+    #: SIOCATMARK with an urgent byte received inline (SO_OOBINLINE on when it
+    #: arrived): the WSPIoctl / ioctlsocket documentation says FALSE while any
+    #: urgent data waits to be read; Windows says TRUE once it is the next byte
+    #: to read (W74).  Urgent data held out of band is FALSE in both profiles.
+    siocatmark_true_at_inline_mark: bool = attrs.field(
+        metadata={"doc": "SIOCATMARK is TRUE when an urgent byte received inline is the next byte to read", "src": "WSPIoctl SIOCATMARK documentation; W74"}
     )
 
 
@@ -156,6 +172,8 @@ DOCUMENTED: Final = Policy(
     protocol_type_mismatch_error=WSAEPROTOTYPE,
     connected_broadcast_needs_so_broadcast=True,
     unknown_ioctl_error=WSAEINVAL,
+    urgent_bytes_queue=False,
+    siocatmark_true_at_inline_mark=False,
 )
 
 WINDOWS: Final = Policy(
@@ -179,6 +197,8 @@ WINDOWS: Final = Policy(
     protocol_type_mismatch_error=WSAEPROTONOSUPPORT,
     connected_broadcast_needs_so_broadcast=False,
     unknown_ioctl_error=WSAEOPNOTSUPP,
+    urgent_bytes_queue=True,
+    siocatmark_true_at_inline_mark=True,
 )
 
 PROFILES: Final[dict[str, Policy]] = {"documented": DOCUMENTED, "windows": WINDOWS}

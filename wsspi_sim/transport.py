@@ -14,6 +14,11 @@ Model (chosen, documented in docs/design-choices.md):
   both are full.
 * FIN is delivered after every byte queued before it.  RST overtakes data: the
   peer's unread bytes are discarded.
+* Urgent data (TCP's urgent pointer, BSD style: one urgent byte, the last of
+  a send(MSG_OOB)) travels in sequence with the data; :class:`Urgent` tracks
+  where such bytes wait.  When one reaches the receiver's buffer it is always
+  that buffer's last byte, and the owner decides at once whether it stays in
+  the stream (SO_OOBINLINE) or is held out of band (``Owner.on_urgent``).
 * An endpoint whose socket was closed gracefully is *orphaned*: it keeps
   draining its send queue and then delivers FIN; data arriving at it answers
   with RST, as TCP does after close.
@@ -60,6 +65,8 @@ class Owner(Protocol):
     def on_fin(self) -> None: ...
     def on_reset(self) -> None: ...
     def on_incoming(self) -> None: ...
+    def on_urgent(self) -> bool: ...
+    def on_oob(self) -> None: ...
 
 
 def is_any(ip: str) -> bool:
@@ -74,6 +81,85 @@ def is_broadcast(ip: str) -> bool:
 
 def is_loopback(ip: str) -> bool:
     return ip == "127.0.0.1" or ip == "::1" or ip.startswith("127.")
+
+
+class Urgent:
+    """An endpoint's urgent bytes (RFC 6093; the BSD one-byte model), by position.
+
+    * ``out``: indexes in ``sndq`` of urgent bytes the peer has not taken yet.
+    * ``held``: ``[pos, byte]`` per urgent byte received out of band (pulled
+      out of the stream), oldest first; ``pos`` counts the unread bytes of
+      ``rbuf`` before its place (0: the read position is at or past it).
+    * ``marks``: ``[index, was_held]`` per urgent byte in ``rbuf`` (received
+      with SO_OOBINLINE on, or put back when it was turned on), in stream order.
+
+    The endpoint keeps an Urgent only while one of the lists is non-empty
+    (``Endpoint.urg`` is None otherwise, which the receive fast path tests).
+    """
+
+    __slots__ = ("out", "held", "marks")
+
+    def __init__(self) -> None:
+        self.out: list[int] = []
+        self.held: list[list[int]] = []
+        self.marks: list[list[int]] = []
+
+    def idle(self) -> bool:
+        return not (self.out or self.held or self.marks)
+
+    def hold(self, rbuf: bytearray) -> None:
+        """Pull the urgent byte that just arrived (``rbuf``'s last) out of the stream."""
+        byte = rbuf.pop()
+        self.held.append([len(rbuf), byte])
+
+    def mark(self, rbuf: bytearray) -> None:
+        """Leave the urgent byte that just arrived (``rbuf``'s last) in the stream, marked."""
+        self.marks.append([len(rbuf) - 1, 0])
+
+    def put_back(self, rbuf: bytearray, marked: bool) -> None:
+        """Put every held byte back into the stream at its place, marked or as
+        plain data; plain, the marks already in the stream are dropped too."""
+        shift = 0
+        for pos, byte in self.held:
+            index = pos + shift
+            rbuf[index:index] = bytes((byte,))
+            for m in self.marks:
+                if m[0] >= index:
+                    m[0] += 1
+            if marked:
+                self.marks.append([index, 1])
+            shift += 1
+        self.held.clear()
+        if marked:
+            self.marks.sort()
+        else:
+            self.marks.clear()
+
+    def limit(self, n: int) -> int:
+        """How many of ``n`` wanted bytes a normal read may take: it stops at
+        the next urgent position, and an urgent byte in the stream is read alone."""
+        for pos, _ in self.held:
+            if pos > 0:
+                if pos < n:
+                    n = pos
+                break
+        if self.marks:
+            m = self.marks[0][0]
+            if m == 0:
+                return 1 if n else 0
+            if m < n:
+                n = m
+        return n
+
+    def consume(self, n: int) -> None:
+        """``n`` bytes were read from the front of ``rbuf``."""
+        for h in self.held:
+            h[0] = h[0] - n if h[0] > n else 0
+        marks = self.marks
+        for m in marks:
+            m[0] -= n
+        while marks and marks[0][0] < 0:
+            del marks[0]
 
 
 class Endpoint:
@@ -107,6 +193,7 @@ class Endpoint:
         "bound",
         "orphan",
         "filter_peer",
+        "urg",
         "_rbuf",
         "_sndq",
         "_accept_q",
@@ -136,6 +223,8 @@ class Endpoint:
         self.bound = False
         self.orphan = False
         self.filter_peer: Addr | None = None
+        #: urgent data on its way out or held here (None: none at all)
+        self.urg: Urgent | None = None
         self._rbuf: bytearray | None = None
         self._sndq: bytearray | None = None
         self._accept_q: deque[Endpoint] | None = None
@@ -195,8 +284,9 @@ class Endpoint:
         return getattr(self, _PRIVATE[name])
 
     # -- stream data -----------------------------------------------------------
-    def send(self, data: memoryview | bytes) -> int:
-        """Queue stream bytes toward the peer; return how many were accepted."""
+    def send(self, data: memoryview | bytes, urgent: bool = False) -> int:
+        """Queue stream bytes toward the peer; return how many were accepted.
+        ``urgent``: the last byte is urgent data, if this call accepts it all."""
         peer = self.peer
         if peer is None:
             return 0
@@ -210,17 +300,32 @@ class Endpoint:
         elif peer.orphan:
             # Data for a closed socket: TCP answers with RST (W50).
             self.sndq.clear()
+            self.urg = None
             peer.detach()
             self.receive_reset()
             return n
+        direct = taken
         if taken < n:
             room = self.scap - len(self.sndq)
             if room > 0:
                 more = n - taken if n - taken <= room else room
                 self.sndq += data[taken : taken + more]
                 taken += more
-        if taken and peer.rbuf and peer.owner is not None:
-            peer.owner.on_readable()
+        readable = taken
+        held = False
+        if urgent and taken == n and n:
+            if direct == n:
+                held = not peer.urgent_arrived()
+                if held and n == 1:
+                    readable = 0  # only the urgent byte came, and it is out of band
+            else:
+                self.urgent_queued(len(self.sndq) - 1)
+        owner = peer.owner
+        if owner is not None:
+            if readable and peer.rbuf:
+                owner.on_readable()
+            if held:
+                owner.on_oob()
         return taken
 
     def send_all(self, data: memoryview | bytes | bytearray) -> bool:
@@ -255,7 +360,9 @@ class Endpoint:
         return room
 
     def consumed(self) -> None:
-        """The owner read from ``rbuf``: pull the peer's queued bytes across."""
+        """The owner read from ``rbuf``: pull the peer's queued bytes across.
+        An urgent byte among them is handed to the owner as it arrives
+        (bookkeeping only: the owner is in the middle of a read)."""
         peer = self.peer
         if peer is None or not peer.sndq:
             return
@@ -264,7 +371,21 @@ class Endpoint:
             return
         q = peer.sndq
         n = len(q) if len(q) <= room else room
-        self.rbuf += q[:n]
+        pu = peer.urg
+        if pu is not None and pu.out:
+            start = 0
+            out = pu.out
+            while out and out[0] < n:
+                end = out.pop(0) + 1
+                self.rbuf += q[start:end]
+                start = end
+                self.urgent_arrived()
+            self.rbuf += q[start:n]
+            pu.out = [i - n for i in out]
+            if pu.idle():
+                peer.urg = None
+        else:
+            self.rbuf += q[:n]
         del q[:n]
         if not q and peer.fin_pending:
             peer.fin_pending = False
@@ -273,6 +394,41 @@ class Endpoint:
             peer.owner.on_writable()
         elif peer.orphan and not q:
             peer.finish_orphan()
+
+    def urgent_arrived(self) -> bool:
+        """The last byte of ``rbuf`` is an urgent byte that just arrived: the
+        owner puts it in or out of the stream (a connection still waiting for
+        accept holds it out of band).  True if it stayed in the stream."""
+        u = self.urg
+        if u is None:
+            u = self.urg = Urgent()
+        owner = self.owner
+        if owner is None:
+            u.hold(self.rbuf)
+            return False
+        kept = owner.on_urgent()
+        if u.idle():
+            self.urg = None
+        return kept
+
+    def urgent_queued(self, index: int) -> None:
+        """The byte at ``sndq[index]`` is urgent; it is marked when the peer takes it."""
+        u = self.urg
+        if u is None:
+            u = self.urg = Urgent()
+        u.out.append(index)
+
+    def drop_urgent(self, incoming: bool) -> None:
+        """Forget the urgent bytes waiting in ``sndq`` and, if ``incoming``, those
+        received (the buffers they belong to were discarded)."""
+        u = self.urg
+        if u is not None:
+            u.out.clear()
+            if incoming:
+                u.held.clear()
+                u.marks.clear()
+            if u.idle():
+                self.urg = None
 
     def unsent(self) -> int:
         """Bytes accepted by a send that the peer's buffer has not taken yet."""
@@ -306,6 +462,7 @@ class Endpoint:
     def reset(self) -> None:
         """Abort the connection: RST to the peer, unsent data lost."""
         self.sndq.clear()
+        self.drop_urgent(False)
         self.fin_pending = False
         peer = self.peer
         self.detach()
@@ -315,6 +472,7 @@ class Endpoint:
     def receive_reset(self) -> None:
         self.rst_in = True
         self.rbuf.clear()
+        self.drop_urgent(True)
         self.peer = None
         if self.owner is not None:
             self.owner.on_reset()
@@ -330,6 +488,12 @@ class Endpoint:
         self.owner = None
         self.orphan = True
         self.rbuf.clear()
+        u = self.urg
+        if u is not None:
+            u.held.clear()
+            u.marks.clear()
+            if u.idle():
+                self.urg = None
         if not self.sndq:
             self.finish_orphan()
 

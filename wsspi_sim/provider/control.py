@@ -435,7 +435,20 @@ class Control(DataPath):
             return WSAEINVAL
         if not sock.stream:
             return WSAEINVAL
-        return self._write_out(outb, _U32.pack(1))  # no urgent data is ever pending
+        return self._write_out(outb, _U32.pack(int(self.at_mark(sock))))
+
+    def at_mark(self, sock: Sock) -> bool:
+        """SIOCATMARK's answer (W74).  FALSE while urgent data is held out of
+        band, or was held and put back by SO_OOBINLINE and is still unread.  An
+        urgent byte received inline: FALSE until it is read (the documents: OOB
+        data waits) or TRUE once it is the next byte to read (Windows)."""
+        u = sock.ep.urg
+        if u is None or not (u.held or u.marks):
+            return True
+        if u.held or not self.policy.siocatmark_true_at_inline_mark:
+            return False
+        marks = u.marks
+        return marks[0][0] == 0 and not any(was_held for _, was_held in marks)
 
     @staticmethod
     def _write_out(outb: Any, data: bytes) -> Any:

@@ -24,6 +24,7 @@ from ..constants import (
     FD_CLOSE_BIT,
     FD_CONNECT_BIT,
     FD_OOB,
+    FD_OOB_BIT,
     FD_READ,
     FD_READ_BIT,
     FD_WRITE_BIT,
@@ -352,6 +353,12 @@ class ProviderCore:
         ep = sock.ep
         return bool(ep.rbuf) if sock.stream else bool(ep.dgrams)
 
+    @staticmethod
+    def has_urgent(sock: Sock) -> bool:
+        """Urgent data is held out of band, unread (FD_OOB, exceptfds, POLLRDBAND)."""
+        u = sock.ep.urg
+        return u is not None and bool(u.held)
+
     def latch(self, sock: Sock, bit: int, err: int = 0) -> None:
         """An edge event happened (connect, write space, close)."""
         if sock.state is S.CLOSED:
@@ -370,6 +377,8 @@ class ProviderCore:
             new |= FD_READ
         if mask & FD_ACCEPT and sock.ev_armed & FD_ACCEPT and sock.ep.accept_q:
             new |= FD_ACCEPT
+        if mask & FD_OOB and sock.ev_armed & FD_OOB and self.has_urgent(sock):
+            new |= FD_OOB
         latched = sock.ev_latched & mask
         # FD_CLOSE waits for the data to be read -- unless reception is disabled
         # (WSPRecvDisconnect, seed 003): that data can never be read, and FD_CLOSE is
@@ -392,6 +401,8 @@ class ProviderCore:
             sock.ev_errors[FD_READ_BIT] = 0
         if new & FD_ACCEPT:
             sock.ev_errors[FD_ACCEPT_BIT] = 0
+        if new & FD_OOB:
+            sock.ev_errors[FD_OOB_BIT] = 0
         sock.ev_record |= new
         switch = sock.ev_switch
         if switch is not None:
@@ -419,6 +430,15 @@ class ProviderCore:
         raise NotImplementedError
 
     def on_incoming(self, sock: Sock) -> None:
+        raise NotImplementedError
+
+    def on_urgent(self, sock: Sock) -> bool:
+        raise NotImplementedError
+
+    def on_oob(self, sock: Sock) -> None:
+        raise NotImplementedError
+
+    def urgent_inline(self, sock: Sock) -> None:
         raise NotImplementedError
 
 

@@ -54,7 +54,7 @@ _DGRAM_RECV = _allowed(S.DATAGRAM, "recv")
 #: Entry point -> (the base provider's function, the helpers it relies on).
 _ENTRIES: dict[str, tuple[str, ...]] = {
     "WSPSend": ("send", "_send_stream", "check", "lookup"),
-    "WSPRecv": ("recv", "_recv", "take", "check", "lookup", "rearm", "scatter"),
+    "WSPRecv": ("recv", "_recv", "take", "check", "lookup", "rearm", "scatter", "serve_recvs"),
     "WSPSendTo": ("send", "check", "lookup", "autobind"),
     "WSPRecvFrom": ("recv", "_recv", "take", "check", "lookup", "rearm", "scatter"),
 }
@@ -121,7 +121,7 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
         return GENERAL
     ep = sock.ep
     rbuf = ep._rbuf
-    if not rbuf:  # nothing to read: FIN, reset, blocking, WSAEWOULDBLOCK ...
+    if not rbuf or ep.urg is not None:  # nothing to read (FIN, reset, blocking ...); urgent data
         return GENERAL
     # As DataPath.take (stream) and scatter for one buffer.
     have = len(rbuf)
@@ -136,6 +136,13 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
     peer = ep.peer
     if peer is not None and peer._sndq:
         ep.consumed()
+        # As DataPath.recv: any receive re-enables FD_READ/FD_OOB (SPI-FACTS 3.9);
+        # then urgent data pulled across may complete a pending MSG_OOB receive.
+        if sock.ev_mask:
+            p.rearm(sock, FD_READ | FD_OOB)
+        if sock._rq and ep.urg is not None:
+            p.serve_recvs(sock)
+        return k
     # As DataPath.recv: any receive re-enables FD_READ/FD_OOB (SPI-FACTS 3.9).
     if sock.ev_mask:
         p.rearm(sock, FD_READ | FD_OOB)

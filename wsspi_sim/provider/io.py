@@ -161,6 +161,10 @@ class DataPath(Lifecycle):
             # Any receive, even a failing one, re-enables FD_READ/FD_OOB (SPI-FACTS 3.9).
             if sock.ev_mask:
                 self.rearm(sock, FD_READ | FD_OOB)
+            if sock._rq and sock.ep.urg is not None:
+                # Urgent data the read pulled across (Endpoint.consumed) may
+                # complete a pending MSG_OOB receive, now that the read is over.
+                self.serve_recvs(sock)
 
     def _recv(
         self, sock: Sock, s: int, lpBuffers: Any, dwBufferCount: Any, lpNumberOfBytesRecvd: Any,
@@ -193,12 +197,12 @@ class DataPath(Lifecycle):
                 return self.fail(lpErrno, WSAEFAULT)
         if flags & ~_RECV_FLAGS:
             return self.fail(lpErrno, WSAEOPNOTSUPP)
-        if flags & MSG_OOB:
+        oob = flags & MSG_OOB
+        if oob:
             if not sock.stream:
                 return self.fail(lpErrno, WSAEOPNOTSUPP)
             if sock.oobinline:
                 return self.fail(lpErrno, WSAEINVAL)  # W70
-            return self.unmodelled("urgent (MSG_OOB) data", lpErrno)
         peek = bool(flags & MSG_PEEK)
         if peek and overlapped:
             return self.fail(lpErrno, WSAEINVAL)  # MSG_PEEK is for non-overlapped sockets only
@@ -207,7 +211,12 @@ class DataPath(Lifecycle):
             return self.fail(lpErrno, err)
         if overlapped:
             assert lpOverlapped is not None
-            res = None if sock.rq else self.take(sock, views, total, False, lpFrom, lpFromlen, True)
+            if oob:
+                res = None if self.waiting(sock, MSG_OOB) else self.take_oob(sock, views, total, False, True)
+            elif sock.rq and self.waiting(sock, 0):
+                res = None
+            else:
+                res = self.take(sock, views, total, False, lpFrom, lpFromlen, True)
             switch = self.switch_of(s, sock)
             thread = self.issuer(switch, lpThreadId, lpCompletionRoutine)
             op = Op("recv", s, sock, lpOverlapped, lpCompletionRoutine, thread, switch)
@@ -227,13 +236,17 @@ class DataPath(Lifecycle):
                 return self.fail(lpErrno, WSA_IO_PENDING)
             op.views = views
             op.total = total
+            op.flags = oob
             op.lpFrom = lpFrom
             op.lpFromlen = lpFromlen
             self.reset_event(op)
             sock.rq.append(op)
             return self.fail(lpErrno, WSA_IO_PENDING)
         while True:
-            res = self.take(sock, views, total, peek, lpFrom, lpFromlen, False)
+            if oob:
+                res = self.take_oob(sock, views, total, peek, False)
+            else:
+                res = self.take(sock, views, total, peek, lpFrom, lpFromlen, False)
             if res is not None:
                 nbytes, err, oflags = res
                 put(lpNumberOfBytesRecvd, nbytes, "lpNumberOfBytesRecvd")
@@ -243,7 +256,8 @@ class DataPath(Lifecycle):
                 return 0
             if sock.nonblocking and not (lpOverlapped is not None and self.policy.overlapped_on_plain_socket_blocks):
                 return self.fail(lpErrno, WSAEWOULDBLOCK)
-            ok = self.block(sock, lambda: self.recv_ready(sock), sock.rcvtimeo, call, s)
+            ready = (lambda: self.oob_ready(sock)) if oob else (lambda: self.recv_ready(sock))
+            ok = self.block(sock, ready, sock.rcvtimeo, call, s)
             if sock.state is S.CLOSED:
                 return self.fail(lpErrno, WSAEINTR)
             if not ok:
@@ -257,11 +271,29 @@ class DataPath(Lifecycle):
 
     def recv_ready(self, sock: Sock) -> bool:
         ep = sock.ep
-        if sock.rq:
+        if sock.rq and self.waiting(sock, 0):
             return False
         if sock.stream:
             return bool(ep.rbuf) or ep.fin_in or ep.rst_in or sock.state is S.RESET
         return bool(ep.dgrams) or sock.state is S.RECV_SHUT or sock.state is S.BOTH_SHUT
+
+    def oob_ready(self, sock: Sock) -> bool:
+        """A blocking recv(MSG_OOB) would not wait: urgent data is held, or the
+        connection ended (no more can come)."""
+        ep = sock.ep
+        if sock._rq and self.waiting(sock, MSG_OOB):
+            return False
+        return self.has_urgent(sock) or ep.fin_in or ep.rst_in or sock.state is S.RESET
+
+    @staticmethod
+    def waiting(sock: Sock, oob: int) -> bool:
+        """A pending overlapped receive of this kind (MSG_OOB or normal) is
+        queued: a new one waits behind it.  The two kinds wait for different
+        data, so neither holds the other up."""
+        rq = sock._rq
+        if not rq:
+            return False
+        return any((op.flags & MSG_OOB) == oob for op in rq)
 
     def take(
         self, sock: Sock, views: list[memoryview], total: int, peek: bool, lpFrom: Any,
@@ -275,9 +307,16 @@ class DataPath(Lifecycle):
                 if total == 0:
                     return (0, 0, 0)  # a zero-length receive consumes nothing
                 n = len(rbuf) if len(rbuf) <= total else total
+                u = ep.urg
+                if u is not None:
+                    n = u.limit(n)  # a receive never spans an urgent mark
                 self.scatter(views, rbuf, n)
                 if not peek:
                     del rbuf[:n]
+                    if u is not None:
+                        u.consume(n)
+                        if u.idle():
+                            ep.urg = None
                     if ep.peer is not None and ep.peer.sndq:
                         ep.consumed()
                 return (n, 0, 0)
@@ -300,6 +339,31 @@ class DataPath(Lifecycle):
             return (n, WSAEMSGSIZE if len(data) > total else 0, 0)
         return None
 
+    def take_oob(
+        self, sock: Sock, views: list[memoryview], total: int, peek: bool, zero_waits: bool,
+    ) -> tuple[int, int, int] | None:  # fmt: skip
+        """What a recv(MSG_OOB) on a stream gets now: the oldest urgent byte held
+        out of band, alone, with MSG_OOB in the flags (ReactOS msafd); or the
+        end of the connection; or None to wait for urgent data."""
+        ep = sock.ep
+        u = ep.urg
+        if u is not None and u.held:
+            if total == 0:
+                return (0, 0, 0)
+            self.scatter(views, bytes((u.held[0][1],)), 1)
+            if not peek:
+                del u.held[0]
+                if u.idle():
+                    ep.urg = None
+            return (1, 0, MSG_OOB)
+        if sock.state is S.RESET or ep.rst_in:
+            return (0, sock.reset_error or WSAECONNRESET, 0)
+        if ep.fin_in:
+            return (0, 0, 0)  # no urgent data can come any more
+        if total == 0 and not zero_waits:
+            return (0, 0, 0)
+        return None
+
     def serve_recvs(self, sock: Sock) -> None:
         """Complete pending receives in issue order (W39) from what has arrived."""
         rq = sock.rq
@@ -310,11 +374,44 @@ class DataPath(Lifecycle):
                 # Its thread has exited: apply the thread-exit rule first (W33).
                 op.switch.reap_threads()
                 continue
+            if op.flags:
+                self._serve_urgent(sock)
+                return
             res = self.take(sock, op.views, op.total, False, op.lpFrom, op.lpFromlen, True)
             if res is None:
+                if len(rq) > 1 and sock.ep.urg is not None:
+                    self._serve_urgent(sock)  # a MSG_OOB receive further back may be served
                 return
             rq.popleft()
             self.complete(op, res[1], res[0], res[2])
+
+    def _serve_urgent(self, sock: Sock) -> None:
+        """serve_recvs with MSG_OOB receives pending: each kind in issue order,
+        neither waiting for the other."""
+        rq = sock.rq
+        progress = True
+        while progress and rq:
+            progress = False
+            blocked = 0  # the kinds (0 normal, MSG_OOB) whose first receive must wait
+            for op in list(rq):
+                th = op.thread
+                if th is not None and not op.switch.thread_alive(th):
+                    op.switch.reap_threads()  # the thread-exit rule first (W33)
+                    progress = True
+                    break
+                kind = op.flags & MSG_OOB
+                if blocked & (1 << kind):
+                    continue
+                if kind:
+                    res = self.take_oob(sock, op.views, op.total, False, True)
+                else:
+                    res = self.take(sock, op.views, op.total, False, op.lpFrom, op.lpFromlen, True)
+                if res is None:
+                    blocked |= 1 << kind
+                    continue
+                rq.remove(op)
+                self.complete(op, res[1], res[0], res[2])
+                progress = True
 
     def reset_event(self, op: Op) -> None:
         """A request that pends resets its event (SPI-FACTS 3.4)."""
@@ -373,17 +470,15 @@ class DataPath(Lifecycle):
             return self.fail(lpErrno, WSAEFAULT)  # W86
         if flags & ~_SEND_FLAGS or flags & MSG_PARTIAL:
             return self.fail(lpErrno, WSAEOPNOTSUPP)
-        if flags & MSG_OOB:
-            if not sock.stream:
-                return self.fail(lpErrno, WSAEOPNOTSUPP)
-            return self.unmodelled("urgent (MSG_OOB) data", lpErrno)
+        if flags & MSG_OOB and not sock.stream:
+            return self.fail(lpErrno, WSAEOPNOTSUPP)  # SPI-FACTS 3.6
         if overlapped and lpCompletionRoutine is not None and self.switch_of(s, sock).is_port_associated(s):
             return self.fail(lpErrno, WSAEINVAL)  # W34
         data = bytes(views[0]) if len(views) == 1 else b"".join(views)
         if sock.stream:
             return self._send_stream(
                 sock, s, data, lpNumberOfBytesSent, overlapped, lpOverlapped,
-                lpCompletionRoutine, lpThreadId, lpErrno, call,
+                lpCompletionRoutine, lpThreadId, lpErrno, call, flags & MSG_OOB,
             )  # fmt: skip
         # datagram
         ep = sock.ep
@@ -439,13 +534,18 @@ class DataPath(Lifecycle):
     def _send_stream(
         self, sock: Sock, s: int, data: bytes, lpNumberOfBytesSent: Any, overlapped: bool,
         lpOverlapped: Any, lpCompletionRoutine: Any, lpThreadId: Any, lpErrno: Any, call: str,
+        urgent: int = 0,
     ) -> int:  # fmt: skip
+        """``urgent`` (MSG_OOB): the last byte is urgent data -- marked when the
+        byte is accepted; a nonblocking send that accepts only part of the data
+        sends no urgent byte (the rest, sent again with MSG_OOB, carries it)."""
         err = self.check(sock, "send")
         if err:
             return self.fail(lpErrno, err)
         ep = sock.ep
         size = len(data)
-        n = ep.send(data) if not sock.sq else 0
+        urg = bool(urgent)
+        n = ep.send(data, urg) if not sock.sq else 0
         if n == size:
             if lpNumberOfBytesSent is not None:
                 put(lpNumberOfBytesSent, n, "lpNumberOfBytesSent")
@@ -459,6 +559,7 @@ class DataPath(Lifecycle):
             op = Op("send", s, sock, lpOverlapped, lpCompletionRoutine, thread, switch)
             op.data = data
             op.sent = n
+            op.flags = urgent
             self.begin(lpOverlapped)
             self.reset_event(op)
             sock.sq.append(op)
@@ -482,7 +583,7 @@ class DataPath(Lifecycle):
             err = self.check(sock, "send")
             if err:
                 return self.fail(lpErrno, err)
-            sent += ep.send(data[sent:])
+            sent += ep.send(data[sent:], urg)
         put(lpNumberOfBytesSent, sent, "lpNumberOfBytesSent")
         return 0
 
@@ -728,7 +829,7 @@ class DataPath(Lifecycle):
             if th is not None and not op.switch.thread_alive(th):
                 op.switch.reap_threads()  # the thread-exit rule first (W33)
                 continue
-            op.sent += ep.send(op.data[op.sent :])
+            op.sent += ep.send(op.data[op.sent :], bool(op.flags))
             if op.sent < len(op.data):
                 break
             sq.popleft()
@@ -755,6 +856,48 @@ class DataPath(Lifecycle):
         self.sim.wake()
 
     def on_incoming(self, sock: Sock) -> None:
+        if sock.ev_mask:
+            self.ev_update(sock)
+        self.sim.wake()
+
+    # -- urgent data (docs/design-choices.md, "Urgent data") ----------------------
+    def on_urgent(self, sock: Sock) -> bool:
+        """An urgent byte arrived as the last byte of the receive buffer.  With
+        SO_OOBINLINE it stays there, marked; without, it is held out of band.
+        Bookkeeping only (the transport may be in the middle of a read); True
+        if the byte stayed in the stream."""
+        ep = sock.ep
+        u = ep.urg
+        assert u is not None
+        if sock.recv_reset_pending:
+            return True  # on_readable resets the connection (SPI-FACTS 3.8)
+        if not self.policy.urgent_bytes_queue:
+            u.put_back(ep.rbuf, False)  # one urgent byte at a time: the old one is normal data now
+        if sock.oobinline:
+            u.mark(ep.rbuf)
+            return True
+        u.hold(ep.rbuf)
+        return False
+
+    def on_oob(self, sock: Sock) -> None:
+        """Urgent data is held out of band: serve MSG_OOB receives, record FD_OOB."""
+        if sock._rq:
+            self.serve_recvs(sock)
+        if sock.ev_mask:
+            if self.policy.fd_read_per_arrival and not sock.ev_record & FD_OOB:
+                sock.ev_armed |= FD_OOB  # W70: each urgent arrival records FD_OOB again
+            self.ev_update(sock)
+        self.sim.wake()
+
+    def urgent_inline(self, sock: Sock) -> None:
+        """SO_OOBINLINE was turned on with urgent bytes held: they go back into
+        the stream at their places, still marked, and read as normal data (W74)."""
+        ep = sock.ep
+        u = ep.urg
+        assert u is not None
+        u.put_back(ep.rbuf, True)
+        if sock._rq:
+            self.serve_recvs(sock)
         if sock.ev_mask:
             self.ev_update(sock)
         self.sim.wake()

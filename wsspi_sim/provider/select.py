@@ -12,7 +12,9 @@ What "ready" means (docs/design-choices.md, "Socket API"):
   any datagram socket whose sends are not shut down (W18: an unbound UDP socket
   is writable).
 * except (exceptfds; POLLERR): the socket's last connect failed and no connect
-  has succeeded since (W64).  Urgent data is not modelled.
+  has succeeded since (W64).  exceptfds also reports urgent data held out of
+  band, which WSAPoll reports as POLLRDBAND (W70); urgent data received with
+  SO_OOBINLINE is normal data (readfds, POLLRDNORM).
 * a handle closed while a select waits on it is readable in readfds (W20); in
   the other sets only, select fails WSAENOTSOCK with the sets emptied (W20).
   WSAPoll reports it POLLNVAL, counted (W20).
@@ -32,6 +34,7 @@ from ..constants import (
     POLLERR,
     POLLHUP,
     POLLNVAL,
+    POLLRDBAND,
     POLLRDNORM,
     POLLWRNORM,
 )
@@ -91,8 +94,9 @@ class Select(Control):
         return ep.peer is None or ep.send_room() > 0
 
     def excepted(self, sock: Sock) -> bool:
-        """select's exceptfds condition: the last connect failed (W64)."""
-        return sock.connect_failed != 0
+        """select's exceptfds condition: the last connect failed (W64), or
+        urgent data is held out of band (W70)."""
+        return sock.connect_failed != 0 or self.has_urgent(sock)
 
     def poll_flags(self, sock: Sock) -> int:
         """Every POLL* condition that holds for ``sock`` now (before masking)."""
@@ -105,6 +109,8 @@ class Select(Control):
             else:
                 if ep.rbuf:
                     flags |= POLLRDNORM
+                if ep.urg is not None and ep.urg.held:
+                    flags |= POLLRDBAND  # urgent data held out of band (W70)
                 if ep.fin_in or ep.rst_in or sock.state is S.RESET:
                     flags |= POLLHUP
         elif ep.dgrams:

@@ -107,6 +107,21 @@ class _Option(Generic[_T]):
         opts[self.name] = value
 
 
+class _OobInline(_Option[bool]):
+    """SO_OOBINLINE.  Turning it on puts urgent bytes held out of band back
+    into the stream at their places (W74), whether setsockopt turns it on or
+    an accepted socket inherits it (data may arrive before accept)."""
+
+    __slots__ = ()
+
+    def __set__(self, obj: Sock, value: bool) -> None:
+        super().__set__(obj, value)
+        if value:
+            u = obj.ep.urg
+            if u is not None and u.held:
+                obj.provider.urgent_inline(obj)
+
+
 class Sock:
     """An underlying socket (shared by duplicated descriptors).
 
@@ -152,7 +167,7 @@ class Sock:
     reuse = _Option("reuse", False)
     exclusive = _Option("exclusive", False)
     keepalive = _Option("keepalive", False)
-    oobinline = _Option("oobinline", False)
+    oobinline = _OobInline("oobinline", False)
     nodelay = _Option("nodelay", False)
     broadcast = _Option("broadcast", False)
     debug = _Option("debug", False)
@@ -299,6 +314,12 @@ class Sock:
 
     def on_incoming(self) -> None:
         self.provider.on_incoming(self)
+
+    def on_urgent(self) -> bool:
+        return self.provider.on_urgent(self)
+
+    def on_oob(self) -> None:
+        self.provider.on_oob(self)
 
     def __repr__(self) -> str:
         return f"<Sock {self.uid} {self.state!r} handles={self.handles}>"

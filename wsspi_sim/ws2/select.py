@@ -34,10 +34,11 @@ class SelectAPI(WaitAPI):
     def select(self, nfds: int, readfds: Any, writefds: Any, exceptfds: Any, timeout: Any) -> int:
         """Wait (virtual time; ``timeout`` a timeval, None to block) until a
         socket of ``readfds`` is readable, of ``writefds`` writable, or of
-        ``exceptfds`` has a failed connect.  Returns how many handles the
-        rewritten lists hold, 0 on timeout, or SOCKET_ERROR: WSAEINVAL when
-        every set is None or empty, WSAENOTSOCK for a handle that is not one
-        of this process's sockets (the lists are then left as they were)."""
+        ``exceptfds`` has a failed connect or urgent data held out of band.
+        Returns how many handles the rewritten lists hold, 0 on timeout, or
+        SOCKET_ERROR: WSAEINVAL when every set is None or empty, WSAENOTSOCK
+        for a handle that is not one of this process's sockets (the lists are
+        then left as they were)."""
         with self.sim.lock:
             if not self.started:
                 self.set_error(WSANOTINITIALISED)
