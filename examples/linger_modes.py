@@ -3,7 +3,9 @@
 Seed 004: "The Windows Sockets switch fully implements the semantics required by
 graceful disconnect and associated socket options such as SO_LINGER,
 SO_DONTLINGER, and nonblocking close.  The switch calls the SAN service
-provider's WSPCloseSocket function only for a hard close on the socket."
+provider's WSPCloseSocket function only for a hard close on the socket (that is,
+to close the socket's connection and cancel all outstanding requests on the
+socket)."
 The four cases of the linger table (SPI-FACTS 3.7), in virtual time.
 
 Run:  python examples/linger_modes.py

@@ -216,3 +216,61 @@ def test_docs_command_writes_generated_files(tmp_path: pathlib.Path, capsys: pyt
     assert rc == 0 and out.count("wrote ") == 4
     assert (tmp_path / "docs" / "diagrams" / "stream.svg").read_text(encoding="utf-8") == to_svg("stream")
     assert (tmp_path / "docs" / "coverage.md").read_text(encoding="utf-8") == markdown()
+
+
+def test_help_names_every_choice_and_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """README: `wsspi-sim diagram [--machine stream|datagram|overlapped] [--format
+    mermaid|dot|svg]` and `wsspi-sim explain CODE` "(`WSAENOTSOCK`, `10038`,
+    `0x2736`)" -- each subcommand's --help says what the options mean, the
+    defaults, and gives the README's examples (the hex example was 0x2746, which is
+    not 10038)."""
+    with pytest.raises(SystemExit):
+        main(["diagram", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "default: stream" in out and "default: mermaid" in out and "overlapped request" in out
+    with pytest.raises(SystemExit):
+        main(["explain", "--help"])
+    out = capsys.readouterr().out
+    assert "WSAENOTSOCK" in out and "10038" in out and "0x2736" in out
+    assert int("0x2736", 16) == 10038 == ws.WSAENOTSOCK
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "sys.argv[1:]" in out and "after -- goes to the script unchanged" in out
+
+
+def test_output_to_a_closed_pipe_is_not_a_traceback() -> None:
+    """docs/how-the-spi-works.md: "run the demo to see the whole thing" -- reading
+    its first lines (`wsspi-sim demo | head`) ends quietly, status 0, instead of a
+    BrokenPipeError traceback; the same for `run SCRIPT --trace | head`."""
+    for argv in (["demo"], ["run", str(ROOT / "examples" / "close_aborts_overlapped.py"), "--trace"]):
+        proc = subprocess.Popen([sys.executable, "-m", "wsspi_sim", *argv],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # the reader leaves, like `head -1`
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0, err
+        assert "Traceback" not in err, err
+
+
+def test_docs_command_regenerates_the_profiles_table(tmp_path: pathlib.Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """README: "`wsspi-sim docs` | regenerate the generated docs" -- docs/profiles.md
+    says its table "is generated from" Policy, so `docs` rewrites that table and
+    keeps the hand-written prose around it."""
+    from wsspi_sim.profiles import policy_table
+
+    (tmp_path / "wsspi_sim").mkdir()
+    (tmp_path / "docs").mkdir()
+    prof = tmp_path / "docs" / "profiles.md"
+    prof.write_text("# Profiles\n\nProse.\n\n| question | old |\n| --- | --- |\n| stale | row |\n\nAfter.\n",
+                    encoding="utf-8")  # fmt: skip
+    rc, out, _ = _cli(capsys, "docs", "--root", str(tmp_path))
+    assert rc == 0 and f"wrote {prof}" in out
+    text = prof.read_text(encoding="utf-8")
+    assert text == "# Profiles\n\nProse.\n\n" + policy_table() + "\nAfter.\n"
+    current = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    from wsspi_sim.cli import _with_policy_table
+
+    assert _with_policy_table(current) == current

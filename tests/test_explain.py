@@ -98,3 +98,22 @@ def test_explain_text_for_an_alias_and_an_unlisted_code() -> None:
     assert "also named: ERROR_OPERATION_ABORTED" in text and "seed 004" in text
     other = explain("ERROR_HANDLE_EOF")
     assert other.startswith("ERROR_HANDLE_EOF (38,") and "NTSTATUS mapping" in other
+
+
+def test_every_error_coverage_pair_is_explained() -> None:
+    """docs/error-coverage.md: "for every (function, error) pair the documents
+    list" -- and `wsspi-sim explain CODE` tells "which calls return it": each of
+    those pairs is a row of explain's table (WSPSendTo / WSPRecvFrom and
+    WSPCleanup's WSAEINVAL were missing)."""
+    import pathlib
+    import re
+
+    doc = pathlib.Path(__file__).resolve().parent.parent / "docs" / "error-coverage.md"
+    pairs = re.findall(r"^\| (WS\w+) \| (WSA?\w+) \| (?:tested by|not reachable)", doc.read_text(encoding="utf-8"), re.M)
+    assert len(pairs) == 227
+    missing = []
+    for fn, code in pairs:
+        calls = {c.split(" (")[0].strip() for r in documented(ws.ErrorCode[code]) for c in r.call.split(" / ")}
+        if fn not in calls:
+            missing.append((fn, code))
+    assert not missing

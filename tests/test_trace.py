@@ -335,3 +335,23 @@ def test_point_event_api_kept() -> None:
     ev = tr.event("custom", socket=7, note="x")
     assert tr.of_kind("custom") == [ev] and ev.socket == 7 and ev.fields["note"] == "x"
     assert tr.for_socket(7) == [ev]
+
+
+def test_hard_close_of_an_accepted_socket_names_its_handle() -> None:
+    """README: "`ws.Simulator(trace=True)` records every ... state transition ...,
+    queryable from tests (`sim.tracer.transitions(s)`, `sim.tracer.states(s)`)" --
+    the README's own example hard-closes an accepted socket that took no row
+    before; its CONNECTED --close--> CLOSED row carries its handle (it printed
+    "socket None" and was missing from transitions(s))."""
+    sim = ws.Simulator(trace=True)
+    a = sim.add_host("10.0.0.1")
+    b = sim.add_host("10.0.0.2")
+    api, srv = a.ws2, b.ws2
+    for x in (api, srv):
+        assert x.WSAStartup(0x0202, ws.WSADATA()) == 0
+    _lst, _c, s = _connected(sim, api, srv)
+    assert b.provider.WSPCloseSocket(s, ctypes.c_int()) == 0
+    assert sim.tracer is not None
+    assert sim.tracer.states(s) == ["CONNECTED", "CLOSED"]
+    assert all(e.fields["socket"] is not None for e in sim.tracer.transitions(refused=True))
+    assert f"socket {s}: CONNECTED --close--> CLOSED" in sim.tracer.timeline()

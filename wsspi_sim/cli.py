@@ -7,7 +7,7 @@ Commands::
     wsspi-sim diagram [--machine stream|datagram|overlapped] [--format mermaid|dot|svg] [-o FILE]
     wsspi-sim explain CODE
     wsspi-sim coverage
-    wsspi-sim docs            # regenerate docs/diagrams/*.svg and docs/coverage.md
+    wsspi-sim docs            # regenerate docs/diagrams/*.svg, docs/coverage.md, docs/profiles.md's table
 """
 
 from __future__ import annotations
@@ -43,26 +43,43 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a Python scenario script under the simulator")
     run.add_argument("script", help="a Python file that uses wsspi_sim")
     run.add_argument("args", nargs=argparse.REMAINDER,
-                     help="arguments passed to the script (after --, also --trace / --json)")  # fmt: skip
+                     help="arguments for the script (its sys.argv[1:]); --trace and --json may also "
+                     "follow SCRIPT, and everything after -- goes to the script unchanged")  # fmt: skip
     run.add_argument("--trace", action="store_true", help="print the trace of every Simulator it creates")
     run.add_argument("--json", metavar="FILE", help="write the trace as JSON Lines to FILE")
 
     dia = sub.add_parser("diagram", help="a state machine as mermaid, dot or SVG (from the tables)")
-    dia.add_argument("--machine", choices=list(MACHINE_NAMES), default="stream")
-    dia.add_argument("--format", choices=list(FORMATS), default="mermaid")
+    dia.add_argument("--machine", choices=list(MACHINE_NAMES), default="stream",
+                     help="stream (SOCK_STREAM sockets), datagram (SOCK_DGRAM sockets) or "
+                     "overlapped (an overlapped request); default: stream")  # fmt: skip
+    dia.add_argument("--format", choices=list(FORMATS), default="mermaid",
+                     help="mermaid or dot (text), or svg (the picture in docs/diagrams/); "
+                     "default: mermaid")  # fmt: skip
     dia.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     exp = sub.add_parser("explain", help="an error code: name, number, message, who returns it and when")
-    exp.add_argument("code", help="a number (10038, 0x2746) or a name (WSAENOTSOCK)")
+    exp.add_argument("code", help="a name (WSAENOTSOCK), a number (10038) or a hex number (0x2736)")
 
     sub.add_parser("coverage", help="which WSP/WSA functions, ioctls and options are modelled")
-    docs = sub.add_parser("docs", help="regenerate the generated docs (diagrams, coverage)")
+    docs = sub.add_parser("docs", help="regenerate the generated docs (diagrams, coverage, profiles table)")
     docs.add_argument("--root", default=".", help="the project directory (default: the current one)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wsspi-sim`` console script; returns the exit status."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # ``wsspi-sim demo | head``: the reader left; stop quietly, as Unix tools do.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- the interpreter flushes it at exit
+        except OSError:
+            pass
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     out = sys.stdout
     if args.command == "demo":
@@ -135,7 +152,26 @@ def _docs(root: pathlib.Path, out: TextIO) -> int:
     cov = root / "docs" / "coverage.md"
     cov.write_text(markdown(), encoding="utf-8")
     out.write(f"wrote {cov}\n")
+    prof = root / "docs" / "profiles.md"
+    if prof.is_file():  # its prose is hand-written: only the table is regenerated
+        prof.write_text(_with_policy_table(prof.read_text(encoding="utf-8")), encoding="utf-8")
+        out.write(f"wrote {prof}\n")
     return 0
+
+
+def _with_policy_table(text: str) -> str:
+    """``text`` (docs/profiles.md) with its Markdown table replaced by
+    :func:`wsspi_sim.profiles.policy_table`."""
+    from .profiles import policy_table
+
+    lines = text.splitlines()
+    rows = [i for i, line in enumerate(lines) if line.startswith("|")]
+    table = policy_table().splitlines()
+    if not rows:
+        lines += ["", *table]
+    else:
+        lines[rows[0]:rows[-1] + 1] = table
+    return "\n".join(lines) + "\n"
 
 
 def _run(script: str, argv: list[str], trace: bool, json_path: str | None, out: TextIO) -> int:
@@ -156,6 +192,8 @@ def _run(script: str, argv: list[str], trace: bool, json_path: str | None, out: 
         except SystemExit as e:
             code = e.code
             status = code if isinstance(code, int) else (0 if code is None else 1)
+        except BrokenPipeError:
+            raise  # the reader of our output left (``| head``): see main()
         except Exception:
             traceback.print_exc()
             status = 1

@@ -234,6 +234,13 @@ class Tracer:
         handle = handles[0] if handles else self._uid_handle.get(key)
         if handles:
             self._uid_handle[key] = handles[0]
+        elif handle is None and event == "close":
+            # The last descriptor is already released and the socket never took a
+            # row before (an accepted socket closed at once): the close runs inside
+            # WSPCloseSocket(s), whose ``s`` is the handle.
+            stack = self._local.stack
+            if stack and stack[-1].socket is not None:
+                handle = stack[-1].socket
         fields: dict[str, Any] = {
             "socket": handle, "uid": uid, "machine": machine, "from": getattr(before, "name", str(before)),
             "event": event,

@@ -163,6 +163,21 @@ def _ptn_len(p: SOCKET_PEER_TARGET_NAME) -> int:
     return int(SOCKET_PEER_TARGET_NAME.SIZE + p.name_bytes())
 
 
+def _ptn_min_len(p: SOCKET_PEER_TARGET_NAME) -> int:
+    # The shortest PeerTargetNameLen WSASetSocketPeerTargetName accepts: sizeof
+    # (144), and the declared name from offset 140 -- 4 bytes less than the
+    # sample's sizeof + name bytes when the name is longer than 4 bytes.
+    return max(SOCKET_PEER_TARGET_NAME.SIZE, _PTN_STRINGS + p.name_bytes())
+
+
+_PTN_STRINGS = 140  # offset of AllStrings
+
+
+def _units(name: str) -> int:
+    # UTF-16 code units (what PeerTargetNameStringLen counts), not code points
+    return len(name.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def peer_target_name_args(family: int | None = None) -> SearchStrategy[tuple[Any, int]]:
     """(PeerTargetName, PeerTargetNameLen) as a correct caller passes them: the
     structure or its packed bytes, and sizeof + the name's bytes."""
@@ -174,22 +189,26 @@ def peer_target_name_args(family: int | None = None) -> SearchStrategy[tuple[Any
 def malformed_peer_target_name_args() -> SearchStrategy[tuple[Any, int]]:
     """(PeerTargetName, PeerTargetNameLen) pairs that Windows rejects with an error
     code: NULL, a length shorter than the header or than the declared name,
-    a declared name longer than the buffer, unknown families, zero addresses."""
+    a declared name longer than the buffer, unknown families, zero addresses.
+    WSASetSocketPeerTargetName on an unconnected datagram socket rejects them
+    all; a stream socket accepts the zero addresses (TCP needs no PeerAddress)."""
     good = peer_target_names()
     return st.one_of(
         st.tuples(st.none(), st.integers(0, 400)),
-        good.flatmap(lambda p: st.tuples(st.just(p.pack()), st.integers(-(2**31), _ptn_len(p) - 1))),
+        good.flatmap(lambda p: st.tuples(st.just(p.pack()), st.integers(-(2**31), _ptn_min_len(p) - 1))),
         good.flatmap(
             lambda p: st.tuples(st.just(p.pack()[: max(1, len(p.pack()) // 2)]), st.just(_ptn_len(p)))
         ),
         st.builds(
             lambda name, extra: (
                 (lambda p: (p, _ptn_len(p)))(
-                    SOCKET_PEER_TARGET_NAME(PeerAddress=b"", AllStrings=name, PeerTargetNameStringLen=len(name) + extra)
+                    SOCKET_PEER_TARGET_NAME(PeerAddress=b"", AllStrings=name, PeerTargetNameStringLen=_units(name) + extra)
                 )
             ),
             st.text(_SPN_ALPHABET, min_size=1, max_size=8),
-            st.integers(1, 100),
+            # at least 2 more units: a 1-unit name's structure packs to 144 bytes,
+            # so 1 more unit would still lie inside the buffer
+            st.integers(2, 100),
         ),
         st.builds(
             lambda name: (lambda p: (p, _ptn_len(p)))(
@@ -219,7 +238,8 @@ def wsabuf_lists(min_size: int = 1, max_size: int = 4, *, max_len: int = 256,
 def malformed_wsabuf_lists() -> SearchStrategy[tuple[Any, Any]]:
     """(lpBuffers, dwBufferCount) pairs Windows rejects with an error code: NULL,
     a count of 0, a negative or larger count, a len larger than the buffer,
-    a NULL buf with a length, a read-only buffer where one is written."""
+    a NULL buf with a length, a read-only buffer where one is written.
+    A receive (WSARecv) rejects them all; a send accepts the read-only buffers."""
     return st.one_of(
         st.tuples(st.none(), st.integers(-1, 4)),
         wsabuf_lists().flatmap(lambda lst: st.tuples(st.just(lst), st.sampled_from([0, -1, len(lst) + 1, 2**31]))),
