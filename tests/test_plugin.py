@@ -145,3 +145,93 @@ def test_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:wsspi_sim")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'winsock' not found*"])
+
+
+# -- the strategies' documented promises (found by following docs/testing-kit.md) ------------
+def _set_ptn(dgram: bool, args: tuple) -> int:
+    import wsspi_sim as ws
+    from wsspi_sim.testing import started_winsock
+
+    api = started_winsock()
+    s = api.socket(ws.AF_INET, ws.SOCK_DGRAM if dgram else ws.SOCK_STREAM, 0)
+    return int(api.WSASetSocketPeerTargetName(s, args[0], args[1], None, None))
+
+
+def test_malformed_peer_target_names_are_rejected_on_a_datagram_socket() -> None:
+    """docs/testing-kit.md: "`(PeerTargetName, PeerTargetNameLen)` ... that it
+    rejects with an error code on an unconnected datagram socket".  The strategy
+    used to draw lengths up to sizeof + name bytes - 1, but Windows (and the
+    simulator) accept any length from max(144, 140 + name bytes): those
+    "truncated" lengths were accepted."""
+    from hypothesis import HealthCheck, given, settings
+
+    import wsspi_sim as ws
+    from wsspi_sim.testing import strategies as wst
+
+    accepted: list[tuple] = []
+
+    @settings(max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(args=wst.malformed_peer_target_name_args())
+    def run(args: tuple) -> None:
+        if _set_ptn(True, args) != ws.SOCKET_ERROR:
+            accepted.append(args)
+
+    run()
+    assert accepted == []
+
+    # the shortest accepted length of a name longer than 4 bytes is 140 + its bytes
+    p = ws.SOCKET_PEER_TARGET_NAME(PeerAddress=ws.sockaddr("10.0.0.2", 80), AllStrings="host/server")
+    assert _set_ptn(True, (p.pack(), 140 + p.name_bytes())) == 0
+    assert _set_ptn(True, (p.pack(), 140 + p.name_bytes() - 1)) == ws.SOCKET_ERROR
+
+
+def test_malformed_peer_target_names_declared_longer_are_rejected_on_a_stream_socket() -> None:
+    """docs/testing-kit.md: "(a stream socket accepts the zero-address ones: TCP
+    needs no PeerAddress)" -- every other malformed pair is rejected there too.
+    The "declared name longer than the buffer" case counted code points, not
+    UTF-16 units (a name of non-BMP characters was not longer at all), and one
+    extra unit on a 1-unit name still fit in the 144 bytes pack() writes."""
+    from hypothesis import HealthCheck, given, settings
+
+    import wsspi_sim as ws
+    from wsspi_sim.testing import strategies as wst
+
+    zero = ws.sockaddr("0.0.0.0", 0).rstrip(b"\0")
+    accepted: list[tuple] = []
+
+    @settings(max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(args=wst.malformed_peer_target_name_args())
+    def run(args: tuple) -> None:
+        if _set_ptn(False, args) == ws.SOCKET_ERROR:
+            return
+        ptn = args[0]
+        if not isinstance(ptn, ws.SOCKET_PEER_TARGET_NAME):
+            ptn = ws.SOCKET_PEER_TARGET_NAME.unpack(ptn)
+        if ptn.PeerAddress.rstrip(b"\0") != zero:
+            accepted.append(args)
+
+    run()
+    assert accepted == []
+    # the two examples the old strategy drew and a stream socket accepted
+    for name, declared in (("\U00010000\U00010000", 4), ("0", 2)):
+        p = ws.SOCKET_PEER_TARGET_NAME(PeerAddress=b"", AllStrings=name, PeerTargetNameStringLen=declared)
+        assert _set_ptn(False, (p, 144 + p.name_bytes())) == 0  # not malformed: the name fits
+
+
+def test_testing_kit_snippets_run() -> None:
+    """docs/testing-kit.md: "`host.install_lsp(factory)` calls `factory(lower)` ...
+    processes whose `WSAStartup` runs afterwards go through it" and "Every
+    simulator has `sim.faults`" -- the LSP and fault-injection snippets, copied
+    as they are, run (they used `ws`, `host` and `sim` without defining them)."""
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).parent.parent / "docs" / "testing-kit.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    elided = re.compile(r"^\s*\.\.\.\s*$|\(\.\.\.\)", re.M)  # "    ..." and "@given(...)"
+    runnable = [b for b in blocks if not elided.search(b) and "MyLsp" not in b]
+    assert any("install_lsp" in b for b in runnable) and any("sim.faults" in b for b in runnable)
+    for block in runnable:
+        if "def test_" in block:
+            continue  # fixture examples: run by the pytester tests above
+        exec(compile(block, "docs/testing-kit.md", "exec"), {})
