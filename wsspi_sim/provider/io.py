@@ -810,7 +810,9 @@ class DataPath(Lifecycle):
             self.abort_connection(sock)
             self.sim.wake()
             return
-        if sock.rq:
+        if sock.security is not None and not sock.stream and self.refuse_datagram(sock):
+            return
+        if sock._rq:  # the queue itself: reading ``rq`` would create it
             self.serve_recvs(sock)
         if sock.ev_mask:
             if self.policy.fd_read_per_arrival and not sock.ev_record & FD_READ:
@@ -819,6 +821,10 @@ class DataPath(Lifecycle):
                 sock.ev_armed |= FD_READ
             self.ev_update(sock)
         self.sim.wake()
+
+    def refuse_datagram(self, sock: Sock) -> bool:
+        """A hook for the security layer: True drops the datagram that just arrived."""
+        return False
 
     def on_writable(self, sock: Sock) -> None:
         ep = sock.ep

@@ -538,19 +538,19 @@ class Security(Control):
             return 0
         return self._authenticate(sock, (ip, port), ip, port)
 
-    def on_readable(self, sock: Sock) -> None:
-        """A datagram arrived: on a secured socket the first one from a peer
+    def refuse_datagram(self, sock: Sock) -> bool:
+        """A datagram arrived on a secured socket: the first one from a peer
         negotiates; one failing authentication is dropped, as IPsec drops it."""
         ep = sock.ep
-        if not sock.stream and sock.security is not None and ep.dgrams:
+        if ep.dgrams:
             entry = ep.dgrams[-1]  # deliver() appends, then notifies us
             data, (ip, port) = entry[0], entry[1]
             if self.authenticate_datagram(sock, ip, port):
                 ep.dgrams.pop()
                 ep.dgram_bytes -= len(data)
                 self.sim.network.dropped_datagrams += 1
-                return
-        super().on_readable(sock)
+                return True
+        return False
 
 
 __all__ = [
