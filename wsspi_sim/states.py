@@ -376,9 +376,6 @@ class UnlistedTransition(AssertionError):
     """The simulator tried a transition its own tables do not list (a bug)."""
 
 
-#: When not None, every transition taken is added here (tests switch it on).
-taken: set[tuple[str, str, str, str]] | None = None
-
 #: When not None, called as ``observer(old, new, machine)`` each time the code
 #: assigns a provider socket's state (``machine`` is "stream" or "datagram").
 #: The test-suite installs one to prove that every move is a table row
@@ -400,7 +397,4 @@ def transition(table: Table, state: State, event: str) -> Outcome:
         raise UnlistedTransition(
             f"wsspi_sim: no transition for event {event!r} in state {state!r}"
         ) from None
-    if taken is not None:
-        name = "stream" if table is STREAM else "datagram" if table is DATAGRAM else "overlapped"
-        taken.add((name, state.name, event, repr(outcome)))
     return outcome

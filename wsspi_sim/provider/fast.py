@@ -13,7 +13,7 @@ function handles exactly the calls the general path would complete at once,
 and does what the general path does for them, in the same order, with the same
 transport and provider hooks.  For anything else -- an odd argument type, a
 flag, a state whose table row is not a plain "allowed", data that would
-pend, truncate or block, ``states.taken`` recording transitions -- it returns
+pend, truncate or block -- it returns
 :data:`GENERAL` *before changing anything*, and the switch takes the general
 path, which validates and fails exactly as before.  So no validation Windows
 performs is skipped: calls that would fail never run here.
@@ -83,7 +83,6 @@ def send(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
         or type(n) is not int
         or n <= 0
         or sock._state not in _STREAM_SEND
-        or S.taken is not None
     ):
         return GENERAL
     tb = type(buf)
@@ -116,7 +115,6 @@ def recv(p: DataPath, s: int, buf: Any, n: Any, flags: Any) -> int:
         or n <= 0
         or n > len(buf)
         or sock._state not in _STREAM_RECV
-        or S.taken is not None
     ):
         return GENERAL
     ep = sock.ep
@@ -171,7 +169,6 @@ def sendto(p: DataPath, s: int, buf: Any, n: Any, flags: Any, to: Any, tolen: An
         or tolen != len(to)
         or sock._state not in _DGRAM_SENDTO
         or sock._state is S.OPEN  # the first send binds and moves the state
-        or S.taken is not None
     ):
         return GENERAL
     tb = type(buf)
@@ -215,7 +212,6 @@ def recvfrom(p: DataPath, s: int, buf: Any, n: Any, flags: Any, frm: Any, frmlen
         or n <= 0
         or n > len(buf)
         or sock._state not in _DGRAM_RECV
-        or S.taken is not None
     ):
         return GENERAL
     if frm is not None:
