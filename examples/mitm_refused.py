@@ -41,7 +41,8 @@ def main() -> None:
     print("mallory (host/mallory.example.test) now answers for 10.0.0.2:1433")
 
     def secured_socket() -> int:
-        s = api.socket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP)
+        # not overlapped: WSAImpersonateSocketPeer needs a blocking, non-overlapped socket
+        s = api.WSASocketW(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, None, 0, 0)
         # Default IPsec settings, before connect (WSASetSocketSecurity).
         assert api.WSASetSocketSecurity(s, None, 0) == 0
         return s

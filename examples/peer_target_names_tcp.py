@@ -35,7 +35,9 @@ def main() -> None:
 
     # The server secures its listening socket; accepted sockets inherit it.
     addr = ws.sockaddr("fd00::2", 445)
-    lst = srv.socket(ws.AF_INET6, ws.SOCK_STREAM, ws.IPPROTO_TCP)
+    # not overlapped: the accepted socket is impersonated, which needs a blocking,
+    # non-overlapped socket (SPI-FACTS 5.7)
+    lst = srv.WSASocketW(ws.AF_INET6, ws.SOCK_STREAM, ws.IPPROTO_TCP, None, 0, 0)
     srv.WSASetSocketSecurity(lst, None, 0)
     srv.bind(lst, addr, len(addr))
     srv.listen(lst, 5)

@@ -797,7 +797,8 @@ def test_security_query_fills_the_info_object() -> None:
     fills SOCKET_SECURITY_QUERY_INFO with Windows' field names."""
     sim, a, b, api, bpi = started()
     lst, port = listener(bpi, "10.0.0.2")
-    s = tcp(api)
+    # not overlapped: WSAImpersonateSocketPeer needs a blocking, non-overlapped socket (SPI-FACTS 5.7)
+    s = int(api.WSASocketW(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, None, 0, 0))
     settings = ws.SOCKET_SECURITY_SETTINGS(SecurityProtocol=ws.SOCKET_SECURITY_PROTOCOL_DEFAULT)
     assert api.WSASetSocketSecurity(s, settings, 8) == 0, err(api)
     name = ws.sockaddr("10.0.0.2", port)

@@ -884,6 +884,16 @@ case("WSPIoctl", "WSAEOPNOTSUPP", "SIO_GET_QOS: QoS cannot be realized")(
 )
 
 
+def _nonblocking(w: World, s: int) -> int:
+    assert w.api.ioctlsocket(s, ws.FIONBIO, ctypes.c_ulong(1)) == 0
+    return s
+
+
+case("WSPIoctl", "WSAEWOULDBLOCK", "SIO_ADDRESS_LIST_CHANGE without an OVERLAPPED on a nonblocking socket (W30)")(
+    lambda w: failed(*ioctl(w, _nonblocking(w, w.udp()), ws.SIO_ADDRESS_LIST_CHANGE)[:2])
+)
+
+
 # -- WSPGetOverlappedResult ----------------------------------------------------------------------------
 
 

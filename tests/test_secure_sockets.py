@@ -446,3 +446,45 @@ def test_examples_run_and_show_the_seed_002_purpose(
     out = capsys.readouterr().out
     for line in expected:
         assert line in out
+
+
+@pytest.mark.parametrize("mode", ["overlapped", "nonblocking", "event_select"])
+def test_impersonate_overlapped_or_nonblocking_socket_is_wsaeinval(mode: str) -> None:
+    """SPI-FACTS 5.7: WSAImpersonateSocketPeer is "only for blocking, non-overlapped
+    sockets". A socket created with WSA_FLAG_OVERLAPPED, or made nonblocking by
+    FIONBIO or WSAEventSelect, is refused with WSAEINVAL (our choice,
+    docs/design-choices.md "Secure socket extensions"), after the documented
+    argument errors; once blocking again (FIONBIO 0) the same socket works."""
+    w = k.world()
+    k.listener(w.srv, ws.AF_INET, k.SERVER_IP[ws.AF_INET])
+    t = k.sock(w.cli, ws.AF_INET, ws.SOCK_STREAM, overlapped=mode == "overlapped")
+    assert k.set_security(w.cli, t) == (0, 0)
+    assert k.connect(w.cli, t, ws.AF_INET) == (0, 0)
+    ev = 0
+    if mode == "nonblocking":
+        assert w.cli.ioctlsocket(t, ws.FIONBIO, ctypes.c_ulong(1)) == 0
+    elif mode == "event_select":
+        ev = int(w.cli.WSACreateEvent())
+        assert w.cli.WSAEventSelect(t, ev, ws.FD_READ) == 0
+    assert w.cli.WSAImpersonateSocketPeer(t, None, 0) == ws.SOCKET_ERROR
+    assert k.err(w.cli) == ws.WSAEINVAL
+    assert w.cli.impersonated_principal() is None
+    if mode == "overlapped":
+        return
+    if mode == "event_select":
+        assert w.cli.WSAEventSelect(t, ev, 0) == 0
+    assert w.cli.ioctlsocket(t, ws.FIONBIO, ctypes.c_ulong(0)) == 0
+    assert w.cli.WSAImpersonateSocketPeer(t, None, 0) == 0
+    assert w.cli.impersonated_principal() == k.SERVER_PRINCIPAL
+
+
+def test_impersonate_datagram_argument_errors_come_before_the_mode_rule() -> None:
+    """SPI-FACTS 5.7 documented errors (WSAEFAULT for a NULL PeerAddr on a
+    connectionless socket) come before the model's WSAEINVAL for an overlapped
+    socket (docs/design-choices.md "Secure socket extensions")."""
+    w = k.world()
+    rx = k.sock(w.cli, ws.AF_INET, ws.SOCK_DGRAM, overlapped=True)
+    assert w.cli.WSAImpersonateSocketPeer(rx, None, 0) == ws.SOCKET_ERROR
+    assert k.err(w.cli) == ws.WSAEFAULT
+    assert w.cli.WSAImpersonateSocketPeer(rx, k.addr(ws.AF_INET), 16) == ws.SOCKET_ERROR
+    assert k.err(w.cli) == ws.WSAEINVAL

@@ -197,7 +197,7 @@ DOCUMENTED: Final[tuple[tuple[str, Row], ...]] = _rows(
     ("WSAENETDOWN", "WSPIoctl", "the network subsystem has failed", _S36),
     ("WSAENOTSOCK", "WSPIoctl", "the descriptor is not a socket", _S36),
     ("WSAEOPNOTSUPP", "WSPIoctl", "the command cannot be carried out (QoS; or a code the simulation does not model)", _S36),
-    ("WSAEWOULDBLOCK", "WSPIoctl", "nonblocking socket and the command cannot complete at once -- never in the simulation (docs/error-coverage.md)", _S36),
+    ("WSAEWOULDBLOCK", "WSPIoctl", "nonblocking socket and the command cannot complete at once (SIO_ADDRESS_LIST_CHANGE without an OVERLAPPED, W30)", _S36),
     ("WSAENETDOWN", "WSPGetOverlappedResult", "the network subsystem has failed", _S36),
     ("WSAENOTSOCK", "WSPGetOverlappedResult", "the descriptor is not a socket", _S36),
     ("WSA_INVALID_HANDLE", "WSPGetOverlappedResult", "the OVERLAPPED's hEvent is not a valid event", _S36),

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from .constants import AF_INET, AF_INET6
 from .errors import SimulationDeadlock
 from .profiles import Policy, get_policy
 from .transport import Network
@@ -122,6 +123,8 @@ class Simulator:
         to ``host``, which may also bind to ``ip``; simulated IPsec then
         authenticates ``host``'s principal for that address.  The previous
         owner keeps its sockets but no longer receives anything sent to ``ip``.
+        If ``ip`` is new to ``host``, its address list changed: the pending
+        SIO_ADDRESS_LIST_CHANGE requests of that family complete (W30).
         Loopback addresses belong to every host and cannot be taken over.
         """
         with self.lock:
@@ -133,6 +136,9 @@ class Simulator:
             self.network.reroute(ip, host)
             if ip not in host.addresses:
                 host.addresses = (*host.addresses, ip)
+                # The host's address list changed: pending SIO_ADDRESS_LIST_CHANGE
+                # requests of that family complete (W30).
+                host.provider.address_list_changed(AF_INET6 if ":" in ip else AF_INET)
 
     def new_handle(self) -> int:
         """A fresh kernel-object handle value (sockets, events, ports)."""

@@ -4,6 +4,7 @@ events, and the entry points the simulation does not model (WSAEOPNOTSUPP)."""
 from __future__ import annotations
 
 import struct
+from collections import deque
 from typing import Any
 
 from .. import constants as _constants
@@ -20,6 +21,7 @@ from ..constants import (
     IPPROTO_TCP,
     IPV6_UNICAST_HOPS,
     IPV6_V6ONLY,
+    SIO_ADDRESS_LIST_CHANGE,
     SIOCATMARK,
     SO_ACCEPTCONN,
     SO_BROADCAST,
@@ -46,10 +48,12 @@ from ..constants import (
 from ..errors import (
     WSA_IO_PENDING,
     WSAEFAULT,
+    WSAEINTR,
     WSAEINVAL,
     WSAENOPROTOOPT,
     WSAENOTCONN,
     WSAEOPNOTSUPP,
+    WSAEWOULDBLOCK,
 )
 from ..structs import WSANETWORKEVENTS, WSAOVERLAPPED
 from .catalog import resolve
@@ -106,6 +110,11 @@ class Control(DataPath):
 
     #: the size a failing ioctl needs, written to *lpcbBytesReturned (Security.WSPIoctl)
     _needed: int | None = None
+
+    def __init__(self, host: Any) -> None:
+        super().__init__(host)
+        #: address family -> how many times the host's address list for it changed
+        self.address_changes: dict[int, int] = {}
 
     # -- options ------------------------------------------------------------------
     def WSPGetSockOpt(self, s: int, level: int, optname: int, optval: Any, optlen: Any, lpErrno: Any) -> int:
@@ -387,7 +396,12 @@ class Control(DataPath):
         A handler returns an error code, or (bytes_returned, output_bytes, pending)
         where ``pending`` is an Op that will complete later or None.
         """
-        return {FIONBIO: self._fionbio, FIONREAD: self._fionread, SIOCATMARK: self._siocatmark}
+        return {
+            FIONBIO: self._fionbio,
+            FIONREAD: self._fionread,
+            SIOCATMARK: self._siocatmark,
+            SIO_ADDRESS_LIST_CHANGE: self._address_list_change,
+        }
 
     def finish_ioctl(
         self, sock: Sock, s: int, result: tuple[int, bytes, Any], lpcbBytesReturned: Any,
@@ -436,6 +450,50 @@ class Control(DataPath):
         if not sock.stream:
             return WSAEINVAL
         return self._write_out(outb, _U32.pack(int(self.at_mark(sock))))
+
+    def _address_list_change(
+        self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int,
+        ov: Any, routine: Any, thread_id: Any,
+    ) -> Any:  # fmt: skip
+        """SIO_ADDRESS_LIST_CHANGE (W30): completes when the host's address list
+        for the socket's family changes (Simulator.reroute giving the host a new
+        address); until then an overlapped request pends (cancelled by close or
+        CancelIo), a nonblocking socket gets WSAEWOULDBLOCK and a blocking one
+        waits (WSAEINTR if the socket is closed meanwhile)."""
+        if ov is not None and sock.overlapped:
+            switch = self.switch_of(s, sock)
+            op = Op("ioctl", s, sock, ov, routine, self.issuer(switch, thread_id, routine), switch)
+            self.begin(ov)
+            self.reset_event(op)
+            q = sock.iq
+            if q is None:
+                q = sock.iq = deque()
+            q.append(op)
+            return (0, b"", op)
+        if sock.nonblocking:
+            return WSAEWOULDBLOCK
+        changes = self.address_changes.get(sock.family, 0)
+        self.block(sock, lambda: self.address_changes.get(sock.family, 0) != changes, None, "WSPIoctl", s)
+        if sock.state is S.CLOSED:
+            return WSAEINTR
+        return (0, b"", None)
+
+    def address_list_changed(self, family: int) -> None:
+        """The host's address list for ``family`` changed: complete every pending
+        SIO_ADDRESS_LIST_CHANGE of that family (0 bytes, success) and wake the
+        blocked ones."""
+        self.address_changes[family] = self.address_changes.get(family, 0) + 1
+        seen: set[int] = set()
+        for sock in list(self.table.values()):
+            if sock.uid in seen or sock.family != family:
+                continue
+            seen.add(sock.uid)
+            ops = sock.iq
+            if ops:
+                sock.iq = None
+                for op in ops:
+                    self.complete(op, 0, 0)
+        self.sim.wake()
 
     def at_mark(self, sock: Sock) -> bool:
         """SIOCATMARK's answer (W74).  FALSE while urgent data is held out of

@@ -3,6 +3,7 @@ WSPRecvDisconnect (seed 003), WSPSendDisconnect and WSPGetOverlappedResult."""
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from .. import states as S
@@ -752,6 +753,22 @@ class DataPath(Lifecycle):
             return 0
         return sock.ep.unsent()
 
+    @staticmethod
+    def queues(sock: Sock) -> list[deque[Op]]:
+        """The socket's pending-request queues: receives, sends, control requests."""
+        iq = sock.iq
+        return [sock.rq, sock.sq] if iq is None else [sock.rq, sock.sq, iq]
+
+    @staticmethod
+    def dequeue(sock: Sock, ops: list[Op]) -> None:
+        """Remove ``ops`` from whichever queue holds each."""
+        for op in ops:
+            for q in (sock.rq, sock.sq, sock.iq or ()):
+                if op in q:
+                    assert isinstance(q, deque)
+                    q.remove(op)
+                    break
+
     def cancel(self, s: int, ov: Any, thread: Any) -> int:
         """CancelIo/CancelIoEx: complete matching pending requests on handle ``s``
         with WSA_OPERATION_ABORTED; returns how many were cancelled."""
@@ -760,14 +777,13 @@ class DataPath(Lifecycle):
             return 0
         victims = [
             op
-            for q in (sock.rq, sock.sq)
+            for q in self.queues(sock)
             for op in q
             if op.handle == s
             and (ov is None or op.ov is ov)
             and (thread is None or getattr(op.thread, "ThreadHandle", None) == thread.ThreadHandle)
         ]
-        for op in victims:
-            (sock.rq if op in sock.rq else sock.sq).remove(op)
+        self.dequeue(sock, victims)
         for op in victims:
             self.complete(op, WSA_OPERATION_ABORTED, op.sent if op.kind == "send" else 0)
         return len(victims)
@@ -785,11 +801,11 @@ class DataPath(Lifecycle):
         spare_keyed = self.policy.thread_exit_spares_keyed_port_requests
         seen: set[int] = set()
         for sock in list(self.table.values()):
-            if sock.uid in seen or not (sock.rq or sock.sq):
+            if sock.uid in seen or not (sock.rq or sock.sq or sock.iq):
                 continue
             seen.add(sock.uid)
             victims: list[tuple[Op, bool]] = []
-            for q in (sock.rq, sock.sq):
+            for q in self.queues(sock):
                 for op in q:
                     if op.switch is not switch or getattr(op.thread, "ThreadHandle", None) != tid:
                         continue
@@ -799,8 +815,7 @@ class DataPath(Lifecycle):
                     if spare_keyed and key and not has_event:
                         continue  # survives (W22): a later CancelIoEx can still cancel it
                     victims.append((op, not spare_keyed or bool(key)))
-            for op, _ in victims:
-                (sock.rq if op in sock.rq else sock.sq).remove(op)
+            self.dequeue(sock, [op for op, _ in victims])
             for op, packet in victims:
                 self.complete(op, WSA_OPERATION_ABORTED, op.sent if op.kind == "send" else 0, 0, packet)
 

@@ -296,7 +296,7 @@ class Lifecycle(ProviderCore):
     @staticmethod
     def _pending_on(sock: Sock, handle: int) -> bool:
         """Whether a pending request was issued through ``handle``."""
-        for name in ("rq", "sq"):
+        for name in ("rq", "sq", "iq"):
             q = sock.made(name)
             if q and any(op.handle == handle for op in q):
                 return True
@@ -337,6 +337,9 @@ class Lifecycle(ProviderCore):
             rq.clear()
         if sq:
             sq.clear()
+        ioctls: list[Any] = list(sock.iq or ())
+        if ioctls:
+            sock.iq = None
         ep = sock.ep
         ep.owner = None
         if sock.stream:
@@ -368,6 +371,11 @@ class Lifecycle(ProviderCore):
         for op in sends:
             if notify:
                 self.complete(op, WSA_OPERATION_ABORTED, op.sent)
+            else:
+                self.abort_silently(op, WSA_OPERATION_ABORTED)
+        for op in ioctls:  # a pending control request is cancelled, never aborted (W30, W31)
+            if notify:
+                self.complete(op, WSA_OPERATION_ABORTED, 0)
             else:
                 self.abort_silently(op, WSA_OPERATION_ABORTED)
         self.sim.wake()
@@ -622,7 +630,13 @@ class Lifecycle(ProviderCore):
         if err:
             return self.fail(lpErrno, err)
         self.step(sock, "connect")
-        result = self.sim.network.connect(ep, ip, port)
+        net = self.sim.network
+        delay = net.link_delay(ep, ip) if net.faults is not None else 0.0
+        if delay:
+            result: int | None = None  # the answer comes after a round trip
+            self._connect_late(sock, ip, port, delay)
+        else:
+            result = net.connect(ep, ip, port)
         if result == 0:
             self.step(sock, "connect_ok")
             # Only a successful connect clears an earlier failure (W64).
@@ -645,7 +659,7 @@ class Lifecycle(ProviderCore):
             if sock.state is S.CLOSED:
                 return self.fail(lpErrno, WSAEINTR)
             if sock.state is not S.CONNECTED:
-                return self.fail(lpErrno, WSAETIMEDOUT)
+                return self.fail(lpErrno, sock.connect_failed or WSAETIMEDOUT)
             return 0
         if result != 0:
             return self.fail(lpErrno, result)
@@ -660,6 +674,47 @@ class Lifecycle(ProviderCore):
             if other is not ep and other.peer is not None and other.raddr == (ip, port) and other.laddr == ep.laddr:
                 return True
         return False
+
+    def _connect_late(self, sock: Sock, ip: str, port: int, delay: float) -> None:
+        """A connect over a link with latency (issue 6): the listener sees it
+        ``delay`` later, the answer is back after the round trip."""
+        ep = sock.ep
+        net = self.sim.network
+        faults = self.sim.faults
+        route = f"{ep.laddr[0]}:{ep.laddr[1]}->{ip}:{port}" if ep.laddr is not None else f"->{ip}:{port}"
+
+        def syn() -> None:
+            if sock.state is not S.CONNECTING or sock.ep is not ep:
+                return  # closed (or timed out) meanwhile
+            result = net.connect(ep, ip, port)
+            if result is None:
+                return  # no answer: the connect timer ends it
+            faults.record("latency", what="syn-ack", route=route, size=0, seconds=delay)
+            self.sim.call_later(delay, lambda: self._connect_answer(sock, result))
+
+        faults.record("latency", what="syn", route=route, size=0, seconds=delay)
+        self.sim.call_later(delay, syn)  # WSPConnect starts the connect timer
+
+    def _connect_answer(self, sock: Sock, result: int) -> None:
+        """The answer to a connect over a link with latency arrives."""
+        if sock.state is not S.CONNECTING:
+            return
+        if sock.connect_timer is not None:
+            sock.connect_timer.cancel()
+            sock.connect_timer = None
+        if result == 0:
+            self.step(sock, "connect_ok")
+            sock.connect_failed = 0
+            sock.so_error = 0
+            self.latch(sock, FD_CONNECT_BIT)
+            self.latch(sock, FD_WRITE_BIT)
+        else:
+            self.step(sock, "connect_refused")
+            sock.connect_failed = result
+            if sock.nonblocking:
+                sock.so_error = result
+            self.latch(sock, FD_CONNECT_BIT, result)
+        self.sim.wake()
 
     def _connect_timeout(self, sock: Sock) -> None:
         sock.connect_timer = None

@@ -476,6 +476,16 @@ class Security(Control):
         principal = cache.get(peer)
         return principal is not None, principal
 
+    def impersonation_mode_error(self, s: int) -> int:
+        """WSAImpersonateSocketPeer's socket rule (SPI-FACTS 5.7: "only for
+        blocking, non-overlapped sockets"): WSAEINVAL for a socket created with
+        WSA_FLAG_OVERLAPPED or made nonblocking (FIONBIO, WSAEventSelect), our
+        choice (docs/design-choices.md); 0 otherwise."""
+        sock = self.table.get(s)
+        if sock is None:
+            return 0
+        return WSAEINVAL if sock.overlapped or sock.nonblocking else 0
+
     def token_for(self, principal: str) -> int:
         """The (simulated) machine access token handle of ``principal``."""
         h = self._token_of.get(principal)

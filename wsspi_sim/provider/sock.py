@@ -193,6 +193,9 @@ class Sock:
     hop_limit = _Option("hop_limit", 128)
     #: IPV6_V6ONLY: on by default on Windows; dual-stack sockets are not modelled
     v6only = _Option("v6only", 1)
+    #: pending overlapped control requests (SIO_ADDRESS_LIST_CHANGE, W30), in
+    #: issue order; None until the first one
+    iq: _Option[deque[Op] | None] = _Option("iq", None)
 
     def __init__(
         self,
@@ -281,7 +284,7 @@ class Sock:
         self._peer_names = value
 
     def made(self, name: str) -> Any:
-        """The container ``name`` (rq, sq, ev_errors, peer_names) if this socket
+        """The container ``name`` (rq, sq, iq, ev_errors, peer_names) if this socket
         has created it, else None; never creates it."""
         return getattr(self, _PRIVATE[name])
 
@@ -326,3 +329,4 @@ class Sock:
 
 
 _PRIVATE: dict[str, str] = {n: "_" + n for n in ("rq", "sq", "ev_errors", "peer_names")}
+_PRIVATE["iq"] = "iq"  # an _Option: reading it never creates it

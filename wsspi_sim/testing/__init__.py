@@ -182,7 +182,7 @@ def _queued_ops(sock: Any) -> list[Any]:
     made = getattr(sock, "made", None)
     if made is not None:
         # Read the request queues without creating them on an idle socket.
-        return [*(made("rq") or ()), *(made("sq") or ())]
+        return [*(made("rq") or ()), *(made("sq") or ()), *(getattr(sock, "iq", None) or ())]
     return [*sock.rq, *sock.sq]
 
 

@@ -35,7 +35,7 @@ def check_handle(s: Any, param: str) -> None:
         raise TypeError(f"{param} must be an int socket handle, not {type(s).__name__}")
 
 
-#: Stands for "the calling thread's WSATHREADID" in :meth:`SwitchCore.dispatch`.
+#: Stands for "the calling thread's WSATHREADID" in :meth:`SwitchCore._dispatch`.
 THREAD: Any = object()
 
 
@@ -221,7 +221,7 @@ class SwitchCore:
             self.set_error(WSAENOTSOCK)
         return e
 
-    def dispatch(self, s: Any, entry_point: str, *args: Any) -> int:
+    def _dispatch(self, s: Any, entry_point: str, *args: Any) -> int:
         """The body of most socket functions: check startup and the handle, call
         the proc-table entry ``entry_point`` with ``(s, *args, lpErrno)`` and set
         the calling thread's last error when it fails.  An argument that is

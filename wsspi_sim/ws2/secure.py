@@ -139,7 +139,8 @@ class SecureAPI(WaitAPI):
 
         TCP: the connection's peer (``PeerAddr`` is ignored).  UDP: the peer at
         ``PeerAddr`` (required: WSAEFAULT when None).  A peer that was not
-        authenticated by simulated IPsec cannot be impersonated: WSAEINVAL."""
+        authenticated by simulated IPsec cannot be impersonated: WSAEINVAL; nor
+        can the peer of an overlapped or nonblocking socket: WSAEINVAL."""
         with self.sim.lock:
             check_handle(Socket, "Socket")
             # The socket's type decides whether PeerAddr is needed; asking it
@@ -172,6 +173,13 @@ class SecureAPI(WaitAPI):
                     self.set_error(WSAEFAULT)
                     return SOCKET_ERROR
                 storage = raw[:size]
+            # SPI-FACTS 5.7: only blocking, non-overlapped sockets (WSAEINVAL:
+            # our choice, after the documented argument errors).
+            mode_error = getattr(self.sockets[Socket].provider, "impersonation_mode_error", None)
+            refused = mode_error(Socket) if mode_error is not None else 0
+            if refused:
+                self.set_error(refused)
+                return SOCKET_ERROR
             template = SOCKET_SECURITY_QUERY_TEMPLATE(
                 SecurityProtocol=SOCKET_SECURITY_PROTOCOL_DEFAULT,
                 PeerAddress=storage,

@@ -206,7 +206,7 @@ class SocketAPI(SwitchCore):
 
     def listen(self, s: int, backlog: int) -> int:
         """Listen for connections."""
-        return self.dispatch(s, "lpWSPListen", backlog)
+        return self._dispatch(s, "lpWSPListen", backlog)
 
     def accept(self, s: int, addr: Any, addrlen: Any) -> int:
         """Accept a connection (WSAAccept without a condition function)."""
@@ -238,15 +238,15 @@ class SocketAPI(SwitchCore):
         self, s: int, name: Any, namelen: int, lpCallerData: Any, lpCalleeData: Any, lpSQOS: Any, lpGQOS: Any
     ) -> int:
         """Connect a stream socket, or set/dissolve a datagram socket's default peer."""
-        return self.dispatch(s, "lpWSPConnect", name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS)
+        return self._dispatch(s, "lpWSPConnect", name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS)
 
     def getsockname(self, s: int, name: Any, namelen: Any) -> int:
         """The local address into ``name`` (bytearray) and ``namelen`` (in/out)."""
-        return self.dispatch(s, "lpWSPGetSockName", name, namelen)
+        return self._dispatch(s, "lpWSPGetSockName", name, namelen)
 
     def getpeername(self, s: int, name: Any, namelen: Any) -> int:
         """The peer's address."""
-        return self.dispatch(s, "lpWSPGetPeerName", name, namelen)
+        return self._dispatch(s, "lpWSPGetPeerName", name, namelen)
 
     # -- data ---------------------------------------------------------------------------
     def send(self, s: int, buf: Any, len: int, flags: int) -> int:  # noqa: A002
@@ -346,7 +346,7 @@ class SocketAPI(SwitchCore):
         lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Send from WSABUFs, possibly overlapped."""
-        return self.dispatch(
+        return self._dispatch(
             s, "lpWSPSend", lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped,
             lpCompletionRoutine, THREAD,
         )  # fmt: skip
@@ -356,7 +356,7 @@ class SocketAPI(SwitchCore):
         lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Receive into WSABUFs, possibly overlapped."""
-        return self.dispatch(
+        return self._dispatch(
             s, "lpWSPRecv", lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped,
             lpCompletionRoutine, THREAD,
         )  # fmt: skip
@@ -366,7 +366,7 @@ class SocketAPI(SwitchCore):
         lpTo: Any, iTolen: int, lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Send a datagram from WSABUFs, possibly overlapped."""
-        return self.dispatch(
+        return self._dispatch(
             s, "lpWSPSendTo", lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
             lpOverlapped, lpCompletionRoutine, THREAD,
         )  # fmt: skip
@@ -376,7 +376,7 @@ class SocketAPI(SwitchCore):
         lpFrom: Any, lpFromlen: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Receive a datagram and its sender into WSABUFs, possibly overlapped."""
-        return self.dispatch(
+        return self._dispatch(
             s, "lpWSPRecvFrom", lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom,
             lpFromlen, lpOverlapped, lpCompletionRoutine, THREAD,
         )  # fmt: skip
@@ -384,31 +384,31 @@ class SocketAPI(SwitchCore):
     # -- shutdown ----------------------------------------------------------------------------
     def shutdown(self, s: int, how: int) -> int:
         """Disable receives (SD_RECEIVE), sends (SD_SEND) or both (SD_BOTH)."""
-        return self.dispatch(s, "lpWSPShutdown", how)
+        return self._dispatch(s, "lpWSPShutdown", how)
 
     def WSASendDisconnect(self, s: int, lpOutboundDisconnectData: Any) -> int:
         """shutdown(SD_SEND) plus disconnect data (TCP has none: WSAENOPROTOOPT)."""
-        return self.dispatch(s, "lpWSPSendDisconnect", lpOutboundDisconnectData)
+        return self._dispatch(s, "lpWSPSendDisconnect", lpOutboundDisconnectData)
 
     def WSARecvDisconnect(self, s: int, lpInboundDisconnectData: Any) -> int:
         """Disable reception (seed 003 at the API)."""
-        return self.dispatch(s, "lpWSPRecvDisconnect", lpInboundDisconnectData)
+        return self._dispatch(s, "lpWSPRecvDisconnect", lpInboundDisconnectData)
 
     # -- options and control -------------------------------------------------------------
     def getsockopt(self, s: int, level: int, optname: int, optval: Any, optlen: Any) -> int:
         """Read an option into ``optval`` (bytearray); ``optlen`` is in/out."""
-        return self.dispatch(s, "lpWSPGetSockOpt", level, optname, optval, optlen)
+        return self._dispatch(s, "lpWSPGetSockOpt", level, optname, optval, optlen)
 
     def setsockopt(self, s: int, level: int, optname: int, optval: Any, optlen: int) -> int:
         """Set an option from ``optval`` (bytes, or a structure such as linger)."""
-        return self.dispatch(s, "lpWSPSetSockOpt", level, optname, optval, optlen)
+        return self._dispatch(s, "lpWSPSetSockOpt", level, optname, optval, optlen)
 
     def WSAIoctl(
         self, s: int, dwIoControlCode: int, lpvInBuffer: Any, cbInBuffer: int, lpvOutBuffer: Any,
         cbOutBuffer: int, lpcbBytesReturned: Any, lpOverlapped: Any, lpCompletionRoutine: Any,
     ) -> int:  # fmt: skip
         """Control a socket; ws2_32 validates nothing itself (SPI-FACTS 4.6)."""
-        return self.dispatch(
+        return self._dispatch(
             s, "lpWSPIoctl", dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer,
             lpcbBytesReturned, lpOverlapped, lpCompletionRoutine, THREAD,
         )  # fmt: skip
@@ -440,4 +440,4 @@ class SocketAPI(SwitchCore):
 
     def WSADuplicateSocketW(self, s: int, dwProcessId: int, lpProtocolInfo: Any) -> int:
         """Fill ``lpProtocolInfo`` so process ``dwProcessId`` can make a duplicate."""
-        return self.dispatch(s, "lpWSPDuplicateSocket", dwProcessId, lpProtocolInfo)
+        return self._dispatch(s, "lpWSPDuplicateSocket", dwProcessId, lpProtocolInfo)

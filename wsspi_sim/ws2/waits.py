@@ -388,11 +388,11 @@ class WaitAPI(SocketAPI):
     # -- network events -------------------------------------------------------------------
     def WSAEventSelect(self, s: int, hEventObject: Any, lNetworkEvents: int) -> int:
         """Associate an event with FD_ network events (the socket becomes nonblocking)."""
-        return self.dispatch(s, "lpWSPEventSelect", hEventObject, lNetworkEvents)
+        return self._dispatch(s, "lpWSPEventSelect", hEventObject, lNetworkEvents)
 
     def WSAEnumNetworkEvents(self, s: int, hEventObject: Any, lpNetworkEvents: Any) -> int:
         """Read and clear the socket's network-event record, resetting the event."""
-        return self.dispatch(s, "lpWSPEnumNetworkEvents", hEventObject, lpNetworkEvents)
+        return self._dispatch(s, "lpWSPEnumNetworkEvents", hEventObject, lpNetworkEvents)
 
 
 __all__ = ["Port", "WaitAPI", "WSAEFAULT", "WSAEINVAL", "WSA_OPERATION_ABORTED"]
