@@ -284,3 +284,242 @@ TestDatagramsUnderFaults.settings = settings(max_examples=25, stateful_step_coun
 TestDatagramsUnderFaults.__doc__ = """Issue 6: the datagram state machine's invariants (every datagram received
 was sent, whole, to that socket; duplicates only under a duplicate fault) hold
 while drop, duplicate, reorder and delay faults fire."""
+
+
+# -- latency on stream connections (issue 6: latency per link; DESIGN 3) ---------------
+
+
+D = 0.010
+
+
+def _latent_pair(seed: int = 0, trace: bool = False, rcvbuf: int | None = None) -> Any:
+    """A TCP pair from 10.0.0.1 (client) to 10.0.0.2 (listener, server) over a
+    link with one-way latency D, made by blocking connect and accept."""
+    sim = ws.Simulator(seed=seed, trace=trace)
+    b = started_winsock(sim, "10.0.0.2")
+    a = started_winsock(sim, "10.0.0.1")
+    sim.faults.latency("10.0.0.1", "10.0.0.2", D)
+    return connected_tcp_pair(b, a, ip="10.0.0.2")
+
+
+def _nb(api: Any, s: int) -> None:
+    assert api.ioctlsocket(s, ws.FIONBIO, ctypes.c_ulong(1)) == 0
+
+
+def test_stream_data_arrives_after_exactly_the_link_latency() -> None:
+    """Issue 6: latency per link; DESIGN 3 ("Data moves at once (zero latency)
+    unless a fault or latency rule says otherwise"): bytes sent over a link with
+    latency d reach the peer's buffer d virtual seconds later, and each delayed
+    delivery is recorded as a fault."""
+    pair = _latent_pair()
+    sim, a, b = pair.sim, pair.api2, pair.api
+    _nb(b, pair.server)
+    assert a.send(pair.client, b"hello", 5, 0) == 5
+    sent = sim.now
+    buf = bytearray(8)
+    assert b.recv(pair.server, buf, 8, 0) == ws.SOCKET_ERROR and b.WSAGetLastError() == ws.WSAEWOULDBLOCK
+    sim.advance(D / 2)
+    assert b.recv(pair.server, buf, 8, 0) == ws.SOCKET_ERROR
+    sim.advance(D / 2)
+    assert sim.now == pytest.approx(sent + D)
+    assert b.recv(pair.server, buf, 8, 0) == 5 and bytes(buf[:5]) == b"hello"
+    rec = [r for r in sim.faults.history if r.kind == "latency" and r.fields["what"] == "data"]
+    assert rec and rec[-1].fields["size"] == 5 and rec[-1].fields["seconds"] == D
+    # the other direction too, and a blocking receive waits in virtual time
+    assert b.send(pair.server, b"back", 4, 0) == 4
+    t0 = sim.now
+    assert a.recv(pair.client, buf, 8, 0) == 4 and sim.now == pytest.approx(t0 + D)
+    check_invariants(sim)
+
+
+def test_stream_latency_respects_the_receive_window() -> None:
+    """Issue 6: bytes in flight count against the receiver's window like the send
+    queue does: nothing is lost or reordered, and the sender meets "window full"
+    only when buffer, flight and send queue are full."""
+    pair = _latent_pair()
+    sim, a, b = pair.sim, pair.api2, pair.api
+    for api, h in ((a, pair.client), (b, pair.server)):
+        _nb(api, h)
+    size = ctypes.c_int(1000)
+    assert b.setsockopt(pair.server, ws.SOL_SOCKET, ws.SO_RCVBUF, size, 4) == 0
+    assert a.setsockopt(pair.client, ws.SOL_SOCKET, ws.SO_SNDBUF, size, 4) == 0
+    data = bytes(i % 251 for i in range(5000))
+    sent = 0
+    full = 0
+    got = bytearray()
+    for _ in range(200):
+        if sent < len(data):
+            r = a.send(pair.client, data[sent:], len(data) - sent, 0)
+            if r == ws.SOCKET_ERROR:
+                assert a.WSAGetLastError() == ws.WSAEWOULDBLOCK
+                full += 1
+            else:
+                sent += r
+        buf = bytearray(300)
+        r = b.recv(pair.server, buf, 300, 0)
+        if r != ws.SOCKET_ERROR:
+            got += buf[:r]
+        for host in sim.hosts:
+            for sock in host.provider.table.values():
+                e = sock.ep
+                if e.stream and e.peer is not None and e.lat is not None:
+                    assert len(e.peer.rbuf) + e.lat.flight <= e.peer.rcap
+        if len(got) == len(data):
+            break
+        sim.advance(D / 4)
+    assert bytes(got) == data and full > 0
+    check_invariants(sim)
+
+
+def test_stream_latency_keeps_data_before_fin() -> None:
+    """Issue 6 / DESIGN 3: FIN follows the data over a link with latency: the
+    peer reads every byte, then 0, and not before the data has arrived."""
+    pair = _latent_pair()
+    sim, a, b = pair.sim, pair.api2, pair.api
+    _nb(b, pair.server)
+    assert a.send(pair.client, b"last words", 10, 0) == 10
+    assert a.shutdown(pair.client, ws.SD_SEND) == 0
+    buf = bytearray(16)
+    assert b.recv(pair.server, buf, 16, 0) == ws.SOCKET_ERROR and b.WSAGetLastError() == ws.WSAEWOULDBLOCK
+    sim.advance(D)
+    assert b.recv(pair.server, buf, 16, 0) == 10 and bytes(buf[:10]) == b"last words"
+    assert b.recv(pair.server, buf, 16, 0) == 0
+    whats = [r.fields["what"] for r in sim.faults.history if r.kind == "latency"]
+    assert whats[-2:] == ["data", "fin"]
+
+
+def test_blocking_connect_over_a_link_with_latency_takes_a_round_trip() -> None:
+    """Issue 6: a connect over a link with latency d completes after one round
+    trip (2d) of virtual time; the listener sees the connection after d."""
+    sim = ws.Simulator()
+    b = started_winsock(sim, "10.0.0.2")
+    a = started_winsock(sim, "10.0.0.1")
+    sim.faults.latency("10.0.0.1", "10.0.0.2", D)
+    lst = b.socket(ws.AF_INET, ws.SOCK_STREAM, 0)
+    assert b.bind(lst, ws.sockaddr("10.0.0.2", 80), 16) == 0 and b.listen(lst, 5) == 0
+    s = a.socket(ws.AF_INET, ws.SOCK_STREAM, 0)
+    t0 = sim.now
+    assert a.connect(s, ws.sockaddr("10.0.0.2", 80), 16) == 0
+    assert sim.now == pytest.approx(t0 + 2 * D)
+    # refused: the RST comes back after the round trip as well
+    s2 = a.socket(ws.AF_INET, ws.SOCK_STREAM, 0)
+    t1 = sim.now
+    assert a.connect(s2, ws.sockaddr("10.0.0.2", 81), 16) == ws.SOCKET_ERROR
+    assert a.WSAGetLastError() == ws.WSAECONNREFUSED
+    assert sim.now == pytest.approx(t1 + 2 * D)
+    check_invariants(sim)
+
+
+def test_nonblocking_connect_over_a_link_with_latency_stays_connecting() -> None:
+    """Issue 6: a nonblocking connect over a link with latency stays in progress
+    (WSAEALREADY on a second connect) and reports FD_CONNECT after 2d; the
+    listener's FD_ACCEPT comes after d."""
+    sim = ws.Simulator()
+    b = started_winsock(sim, "10.0.0.2")
+    a = started_winsock(sim, "10.0.0.1")
+    sim.faults.latency("10.0.0.1", "10.0.0.2", D)
+    lst = b.socket(ws.AF_INET, ws.SOCK_STREAM, 0)
+    assert b.bind(lst, ws.sockaddr("10.0.0.2", 80), 16) == 0 and b.listen(lst, 5) == 0
+    _nb(b, lst)
+    s = a.socket(ws.AF_INET, ws.SOCK_STREAM, 0)
+    _nb(a, s)
+    ev = a.WSACreateEvent()
+    assert a.WSAEventSelect(s, ev, ws.FD_CONNECT) == 0
+    name = ws.sockaddr("10.0.0.2", 80)
+    t0 = sim.now
+    assert a.connect(s, name, 16) == ws.SOCKET_ERROR and a.WSAGetLastError() == ws.WSAEWOULDBLOCK
+    assert a.connect(s, name, 16) == ws.SOCKET_ERROR and a.WSAGetLastError() == ws.WSAEALREADY
+    assert b.accept(lst, None, None) == ws.INVALID_SOCKET and b.WSAGetLastError() == ws.WSAEWOULDBLOCK
+    sim.advance(D)
+    srv = b.accept(lst, None, None)
+    assert srv != ws.INVALID_SOCKET
+    assert a.WSAWaitForMultipleEvents(1, [ev], False, 0, False) == ws.WSA_WAIT_TIMEOUT
+    assert a.WSAWaitForMultipleEvents(1, [ev], False, ws.WSA_INFINITE, False) == 0
+    assert sim.now == pytest.approx(t0 + 2 * D)
+    events = ws.WSANETWORKEVENTS()
+    assert a.WSAEnumNetworkEvents(s, ev, events) == 0
+    assert events.lNetworkEvents & ws.FD_CONNECT and events.iErrorCode[ws.FD_CONNECT_BIT] == 0
+    assert a.connect(s, name, 16) == ws.SOCKET_ERROR and a.WSAGetLastError() == ws.WSAEISCONN
+    whats = [r.fields["what"] for r in sim.faults.history if r.kind == "latency"]
+    assert whats == ["syn", "syn-ack"]
+
+
+def test_reset_over_a_link_with_latency_arrives_after_the_data() -> None:
+    """Issue 6: RST is delivered after d, behind the data sent before it; when
+    it arrives it discards what the receiver has not read (as with zero latency)."""
+    pair = _latent_pair()
+    sim, a, b = pair.sim, pair.api2, pair.api
+    _nb(b, pair.server)
+    assert a.send(pair.client, b"first", 5, 0) == 5
+    sim.advance(D / 2)
+    assert a.setsockopt(pair.client, ws.SOL_SOCKET, ws.SO_LINGER, ws.linger(1, 0), 4) == 0
+    assert a.closesocket(pair.client) == 0  # abortive: RST
+    sim.advance(D / 2)  # the data is there, the RST still on its way
+    buf = bytearray(8)
+    assert b.recv(pair.server, buf, 3, 0) == 3 and bytes(buf[:3]) == b"fir"
+    sim.advance(D / 2)  # the RST arrives: "st" is discarded
+    assert b.recv(pair.server, buf, 8, 0) == ws.SOCKET_ERROR and b.WSAGetLastError() == ws.WSAECONNRESET
+    whats = [r.fields["what"] for r in sim.faults.history if r.kind == "latency"]
+    assert whats[-2:] == ["data", "rst"]
+    check_invariants(sim)
+
+
+def test_overlapped_receive_completes_when_delayed_data_lands() -> None:
+    """Issue 6: an overlapped receive pending on the receiver completes when the
+    delayed data arrives, d after the send."""
+    pair = _latent_pair()
+    sim, a, b = pair.sim, pair.api2, pair.api
+    port = b.CreateIoCompletionPort(pair.server, None, 7, 0)
+    ov = ws.WSAOVERLAPPED()
+    buf = bytearray(8)
+    rc = b.WSARecv(pair.server, [ws.WSABUF(8, buf)], 1, ctypes.c_ulong(), ctypes.c_ulong(0), ov, None)
+    assert rc == ws.SOCKET_ERROR and b.WSAGetLastError() == ws.WSA_IO_PENDING
+    assert a.send(pair.client, b"late", 4, 0) == 4
+    t0 = sim.now
+    n, key = ctypes.c_ulong(), ctypes.c_uint64()
+
+    class Out:
+        value: Any = None
+
+    out = Out()
+    assert b.GetQueuedCompletionStatus(port, n, key, out, 0) == ws.FALSE
+    assert b.GetQueuedCompletionStatus(port, n, key, out, ws.INFINITE) == ws.TRUE
+    assert sim.now == pytest.approx(t0 + D)
+    assert n.value == 4 and key.value == 7 and bytes(buf[:4]) == b"late"
+
+
+def test_linger_waits_for_data_in_flight() -> None:
+    """Issue 6: linger at close counts bytes in flight as unsent until they are
+    delivered: a blocking close with SO_LINGER {1, n} returns after d."""
+    pair = _latent_pair()
+    sim, a, b = pair.sim, pair.api2, pair.api
+    assert a.setsockopt(pair.client, ws.SOL_SOCKET, ws.SO_LINGER, ws.linger(1, 5), 4) == 0
+    assert a.send(pair.client, b"bye", 3, 0) == 3
+    t0 = sim.now
+    assert a.closesocket(pair.client) == 0
+    assert sim.now == pytest.approx(t0 + D)
+    buf = bytearray(8)
+    assert b.recv(pair.server, buf, 8, 0) == 3 and bytes(buf[:3]) == b"bye"
+    assert b.recv(pair.server, buf, 8, 0) == 0
+
+
+def _latent_trace(seed: int) -> list[tuple[Any, ...]]:
+    pair = _latent_pair(seed=seed, trace=True)
+    sim, a, b = pair.sim, pair.api2, pair.api
+    for i in range(5):
+        assert a.send(pair.client, bytes([i]) * 100, 100, 0) == 100
+        sim.advance(D / 3)
+    buf = bytearray(1000)
+    got = 0
+    while got < 500:
+        got += b.recv(pair.server, buf, 1000, 0)
+    assert sim.tracer is not None
+    faults = [(e.time, sorted(e.fields.items())) for e in sim.tracer.of_kind("fault")]
+    return [(r.kind, r.time, sorted(r.fields.items())) for r in sim.faults.history] + faults
+
+
+def test_stream_latency_is_deterministic() -> None:
+    """Issue 6 ("seeded and recorded in the trace"): two runs of the same script
+    with the same seed record the same delayed deliveries at the same times."""
+    first = _latent_trace(5)
+    assert first and first == _latent_trace(5)

@@ -12,7 +12,7 @@ What can be injected::
     f.duplicate(dst=("10.0.0.2", 53))             # every datagram to that port twice
     f.delay(0.25, src="10.0.0.1")                 # datagrams from 10.0.0.1 arrive 250 ms later
     f.reorder(dst="10.0.0.2")                     # each datagram swaps with the next one
-    f.latency("10.0.0.1", "10.0.0.2", 0.010)      # one-way latency of a link (datagrams)
+    f.latency("10.0.0.1", "10.0.0.2", 0.010)      # one-way latency of a link (datagrams, streams)
     f.black_hole("10.0.0.9")                      # connects time out, datagrams vanish
     f.network_down(host)                          # WSP calls fail WSAENETDOWN
     f.fail_call("WSPRecv", nth=3, error=ws.WSAECONNRESET)
@@ -27,7 +27,10 @@ trace event.
 Datagrams are unreliable, so dropping, duplicating, delaying and reordering
 them never breaks the simulator's invariants; a stream connection is only
 ever *reset* (both ends see the reset: bytes sent are received or reported
-reset).
+reset) or *slowed*: a connection made while a latency rule covers its link
+keeps that latency (transport.Latency): its handshake takes a round trip, and
+its data, FIN and RST arrive in order, one delay later, each delivery recorded
+as a ``"latency"`` fault.
 """
 
 from __future__ import annotations
@@ -233,7 +236,9 @@ class Faults:
 
     def latency(self, a: Where, b: Where, seconds: float) -> None:
         """One-way latency of the link between ``a`` and ``b`` (both directions),
-        applied to datagrams; 0 removes it.  ``a``/``b``: an IP or a Host."""
+        applied to datagrams and to stream connections made from now on (their
+        handshake, data, FIN and RST; issue 6); 0 removes it.  ``a``/``b``: an
+        IP or a Host."""
         seconds = _seconds(seconds)
         with self.sim.lock:
             for x in self._ips(a, "a"):
@@ -247,6 +252,10 @@ class Faults:
                 self._activate_network()
             else:
                 self._maybe_deactivate()
+
+    def link_delay(self, src_ip: str, dst_ip: str) -> float:
+        """The one-way latency configured from ``src_ip`` to ``dst_ip`` (0: none)."""
+        return self._links.get((src_ip, dst_ip), 0.0)
 
     def _ips(self, where: Where, name: str) -> tuple[str, ...]:
         from .world import Host, normalize_ip

@@ -6,7 +6,12 @@ tells each endpoint's *owner* (a provider socket) what happened.
 
 Model (chosen, documented in docs/design-choices.md):
 
-* Zero latency: data, FIN and RST reach the peer before the call returns.
+* Zero latency: data, FIN and RST reach the peer before the call returns --
+  unless a latency rule (``sim.faults.latency``) covered the link when the
+  connection was made: then each direction has a :class:`Latency`, bytes sent
+  reach the peer's buffer that many virtual seconds later (counted against its
+  window meanwhile, so nothing is lost or reordered), FIN and RST follow the
+  data after the same delay, and the handshake takes a round trip.
 * A stream endpoint has a receive buffer bounded by SO_RCVBUF (``rcap``) and
   a send queue bounded by SO_SNDBUF (``scap``).  Bytes go straight into the
   peer's receive buffer while it has room, then wait in the send queue; the
@@ -194,6 +199,7 @@ class Endpoint:
         "orphan",
         "filter_peer",
         "urg",
+        "lat",
         "_rbuf",
         "_sndq",
         "_accept_q",
@@ -225,6 +231,8 @@ class Endpoint:
         self.filter_peer: Addr | None = None
         #: urgent data on its way out or held here (None: none at all)
         self.urg: Urgent | None = None
+        #: one-way latency toward the peer (None: zero latency, the usual case)
+        self.lat: Latency | None = None
         self._rbuf: bytearray | None = None
         self._sndq: bytearray | None = None
         self._accept_q: deque[Endpoint] | None = None
@@ -290,6 +298,8 @@ class Endpoint:
         peer = self.peer
         if peer is None:
             return 0
+        if self.lat is not None:
+            return self._send_late(peer, self.lat, data, urgent)
         n = len(data)
         taken = 0
         if not self.sndq and not peer.orphan:
@@ -334,7 +344,7 @@ class Endpoint:
         room; otherwise change nothing and return False (use :meth:`send`).
         The fast path of the switch's send() (provider/fast.py)."""
         peer = self.peer
-        if peer is None or peer.orphan or self._sndq:
+        if peer is None or peer.orphan or self._sndq or self.lat is not None:
             return False
         rbuf = peer._rbuf
         if rbuf is None:
@@ -355,6 +365,8 @@ class Endpoint:
         room = self.scap - len(sndq)
         if not sndq:
             free = peer.rcap - len(peer.rbuf)
+            if self.lat is not None:
+                free -= self.lat.flight
             if free > 0:
                 room += free
         return room
@@ -367,6 +379,9 @@ class Endpoint:
         if peer is None or not peer.sndq:
             return
         room = self.rcap - len(self.rbuf)
+        if peer.lat is not None:
+            self._consumed_late(peer, peer.lat, room)
+            return
         if room <= 0:
             return
         q = peer.sndq
@@ -433,7 +448,10 @@ class Endpoint:
     def unsent(self) -> int:
         """Bytes accepted by a send that the peer's buffer has not taken yet."""
         q = self._sndq
-        return len(q) if q is not None else 0
+        n = len(q) if q is not None else 0
+        if self.lat is not None:
+            n += self.lat.flight  # in flight: not in the peer's buffer yet
+        return n
 
     def shutdown_send(self) -> None:
         """Send FIN after every queued byte."""
@@ -442,6 +460,8 @@ class Endpoint:
         self.fin_out = True
         if self.sndq:
             self.fin_pending = True
+        elif self.lat is not None:
+            self._fin_late()
         else:
             self._deliver_fin_from_self()
 
@@ -465,6 +485,9 @@ class Endpoint:
         self.drop_urgent(False)
         self.fin_pending = False
         peer = self.peer
+        if peer is not None and self.lat is not None:
+            self._reset_late(peer, self.lat)
+            return
         self.detach()
         if peer is not None:
             peer.receive_reset()
@@ -501,6 +524,126 @@ class Endpoint:
         # FIN has been delivered; keep the link so a late send is answered with RST.
         pass
 
+    # -- latency (a link with a latency rule; faults.py) ------------------------
+    def _late(self, lat: Latency, what: str, size: int, fn: Any) -> None:
+        """Run ``fn`` when something sent now toward the peer arrives (after
+        ``lat.delay``), and record the delayed delivery as a fault."""
+        sim = self.net.sim
+        la, ra = self.laddr, self.raddr
+        route = f"{la[0]}:{la[1]}->{ra[0]}:{ra[1]}" if la is not None and ra is not None else "?"
+        sim.faults.record("latency", what=what, route=route, size=size, seconds=lat.delay)
+        sim.call_later(lat.delay, fn)
+
+    def _launch(self, peer: Endpoint, lat: Latency, chunk: bytes, urgent_ends: list[int]) -> None:
+        """Put ``chunk`` in flight toward ``peer`` (``urgent_ends``: the offsets
+        just past each urgent byte in it)."""
+        lat.flight += len(chunk)
+        self._late(lat, "data", len(chunk), lambda: self._land(peer, lat, chunk, urgent_ends))
+
+    def _land(self, peer: Endpoint, lat: Latency, chunk: bytes, urgent_ends: list[int]) -> None:
+        """Bytes in flight reach ``peer``'s buffer (dropped if the connection is gone)."""
+        lat.flight -= len(chunk)
+        if peer.peer is not self or peer.rst_in:
+            self.net.sim.wake()
+            return
+        rbuf = peer.rbuf
+        start = 0
+        held = 0
+        for end in urgent_ends:
+            rbuf += chunk[start:end]
+            start = end
+            if not peer.urgent_arrived():
+                held += 1
+        rbuf += chunk[start:]
+        owner = peer.owner
+        if owner is not None:
+            if len(chunk) > held and peer.rbuf:
+                owner.on_readable()
+            if held:
+                owner.on_oob()
+        self.net.sim.wake()
+
+    def _send_late(self, peer: Endpoint, lat: Latency, data: memoryview | bytes, urgent: bool) -> int:
+        """:meth:`send` over a link with latency: bytes within the peer's window
+        (its buffer plus what is in flight) leave now, the rest wait in ``sndq``."""
+        n = len(data)
+        if peer.orphan:
+            # Data for a closed socket: TCP answers with RST (W50).
+            self.sndq.clear()
+            self.urg = None
+            peer.detach()
+            self.receive_reset()
+            return n
+        taken = 0
+        if not self.sndq:
+            room = peer.rcap - len(peer.rbuf) - lat.flight
+            if room > 0:
+                taken = n if n <= room else room
+                ends = [taken] if urgent and taken == n and n else []
+                self._launch(peer, lat, bytes(data[:taken]), ends)
+        direct = taken
+        if taken < n:
+            room = self.scap - len(self.sndq)
+            if room > 0:
+                more = n - taken if n - taken <= room else room
+                self.sndq += data[taken : taken + more]
+                taken += more
+        if urgent and taken == n and n and direct < n:
+            self.urgent_queued(len(self.sndq) - 1)
+        return taken
+
+    def _consumed_late(self, peer: Endpoint, lat: Latency, room: int) -> None:
+        """:meth:`consumed` over a link with latency: the peer's queued bytes that
+        fit the window leave now and arrive ``lat.delay`` later; FIN follows them."""
+        room -= lat.flight
+        if room <= 0:
+            return
+        q = peer.sndq
+        n = len(q) if len(q) <= room else room
+        ends: list[int] = []
+        pu = peer.urg
+        if pu is not None and pu.out:
+            out = pu.out
+            while out and out[0] < n:
+                ends.append(out.pop(0) + 1)
+            pu.out = [i - n for i in out]
+            if pu.idle():
+                peer.urg = None
+        chunk = bytes(q[:n])
+        del q[:n]
+        peer._launch(self, lat, chunk, ends)
+        if not q and peer.fin_pending:
+            peer.fin_pending = False
+            peer._fin_late()
+        if peer.owner is not None:
+            peer.owner.on_writable()
+
+    def _fin_late(self) -> None:
+        """FIN toward the peer, arriving after the bytes already in flight."""
+        peer = self.peer
+        lat = self.lat
+        if peer is None or lat is None:
+            return
+
+        def land() -> None:
+            if peer.peer is self:
+                peer._deliver_fin()
+                self.net.sim.wake()
+
+        self._late(lat, "fin", 0, land)
+
+    def _reset_late(self, peer: Endpoint, lat: Latency) -> None:
+        """RST toward the peer: this end lets go now; the peer sees the reset
+        (and loses what it has not read) when the RST arrives, after the data."""
+        self.peer = None
+
+        def land() -> None:
+            if peer.peer is self:
+                peer.receive_reset()
+                self.net.sim.wake()
+
+        self._late(lat, "rst", 0, land)
+
     # -- datagrams -----------------------------------------------------------
     def deliver(self, data: bytes, src: Addr) -> bool:
         """Queue one datagram; False if it was dropped."""
@@ -519,6 +662,18 @@ class Endpoint:
         data, src = self.dgrams.popleft()
         self.dgram_bytes -= len(data)
         return data, src
+
+
+class Latency:
+    """One direction of a stream connection over a link with latency: the
+    one-way delay and the bytes in flight (sent, not yet in the peer's buffer;
+    they count against its window)."""
+
+    __slots__ = ("delay", "flight")
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.flight = 0
 
 
 _PRIVATE: dict[str, str] = {n: "_" + n for n in ("rbuf", "sndq", "accept_q", "dgrams")}
@@ -655,10 +810,22 @@ class Network:
         srv.peer = ep
         ep.peer = srv
         ep.raddr = (ip, port)
+        if self.faults is not None:
+            there = self.faults.link_delay(ep.laddr[0], ip)
+            back = self.faults.link_delay(ip, ep.laddr[0])
+            if there or back:
+                ep.lat = Latency(there)
+                srv.lat = Latency(back)
         listener.accept_q.append(srv)
         if listener.owner is not None:
             listener.owner.on_incoming()
         return 0
+
+    def link_delay(self, ep: Endpoint, ip: str) -> float:
+        """The one-way latency from ``ep``'s address to ``ip`` (0: none)."""
+        if self.faults is None or ep.laddr is None:
+            return 0.0
+        return self.faults.link_delay(ep.laddr[0], ip)
 
     def sendto(self, ep: Endpoint, data: bytes, ip: str, port: int) -> int:
         """Send one datagram (dropped silently if nobody can take it).  Returns 0,
