@@ -643,11 +643,12 @@ def test_no_peer_target_name_query_ioctl() -> None:
 
 
 def test_constants_all_is_complete() -> None:
-    """constants.__all__ lists exactly the public module-level names, without duplicates."""
+    """constants.__all__ lists exactly the public module-level names, without
+    duplicates (ints, and the extension-function GUIDs as bytes)."""
     public = {
         n
         for n, v in vars(C).items()
-        if not n.startswith("_") and isinstance(v, int) and n != "annotations"
+        if not n.startswith("_") and isinstance(v, (int, bytes)) and n != "annotations"
     }
     assert len(C.__all__) == len(set(C.__all__))
     assert set(C.__all__) == public

@@ -149,6 +149,13 @@ class Policy:
     siocatmark_true_at_inline_mark: bool = attrs.field(
         metadata={"doc": "SIOCATMARK is TRUE when an urgent byte received inline is the next byte to read", "src": "WSPIoctl SIOCATMARK documentation; W74"}
     )
+    #: SIO_KEEPALIVE_VALS with an input shorter than a tcp_keepalive and an
+    #: OVERLAPPED fails WSAEFAULT at once, yet Windows has already marked the
+    #: OVERLAPPED in progress (Internal = STATUS_PENDING, W76); the documents
+    #: leave an OVERLAPPED untouched by an immediate failure (SPI-FACTS 3.4).
+    short_keepalive_vals_marks_pending: bool = attrs.field(
+        metadata={"doc": "SIO_KEEPALIVE_VALS with a short input and an OVERLAPPED fails WSAEFAULT but leaves OVERLAPPED.Internal = STATUS_PENDING", "src": "SPI-FACTS 3.4; W76"}
+    )
 
 
 DOCUMENTED: Final = Policy(
@@ -174,6 +181,7 @@ DOCUMENTED: Final = Policy(
     unknown_ioctl_error=WSAEINVAL,
     urgent_bytes_queue=False,
     siocatmark_true_at_inline_mark=False,
+    short_keepalive_vals_marks_pending=False,
 )
 
 WINDOWS: Final = Policy(
@@ -199,6 +207,7 @@ WINDOWS: Final = Policy(
     unknown_ioctl_error=WSAEOPNOTSUPP,
     urgent_bytes_queue=True,
     siocatmark_true_at_inline_mark=True,
+    short_keepalive_vals_marks_pending=True,
 )
 
 PROFILES: Final[dict[str, Policy]] = {"documented": DOCUMENTED, "windows": WINDOWS}

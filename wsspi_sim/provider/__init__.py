@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..spi import PROC_NAMES
+from .extensions import Extensions
 from .security import Security
 from .select import Select
 
@@ -27,7 +28,7 @@ def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
     return entry
 
 
-class BaseProvider(Security, Select):
+class BaseProvider(Extensions, Security, Select):
     """The host's base provider: the socket table and every WSP entry point.
 
     ``provider.WSPxxx`` takes the simulator lock; the proc table WSPStartup

@@ -3,6 +3,7 @@ events, and the entry points the simulation does not model (WSAEOPNOTSUPP)."""
 
 from __future__ import annotations
 
+import ipaddress
 import struct
 from collections import deque
 from typing import Any
@@ -11,6 +12,7 @@ from .. import constants as _constants
 from .. import states as S
 from ..constants import (
     AF_INET,
+    AF_INET6,
     FALSE,
     FIONBIO,
     FIONREAD,
@@ -22,6 +24,9 @@ from ..constants import (
     IPV6_UNICAST_HOPS,
     IPV6_V6ONLY,
     SIO_ADDRESS_LIST_CHANGE,
+    SIO_ADDRESS_LIST_QUERY,
+    SIO_KEEPALIVE_VALS,
+    SIO_ROUTING_INTERFACE_QUERY,
     SIOCATMARK,
     SO_ACCEPTCONN,
     SO_BROADCAST,
@@ -43,19 +48,24 @@ from ..constants import (
     SO_TYPE,
     SOCKET_ERROR,
     SOL_SOCKET,
+    STATUS_PENDING,
     TCP_NODELAY,
 )
 from ..errors import (
     WSA_IO_PENDING,
+    WSAEAFNOSUPPORT,
     WSAEFAULT,
     WSAEINTR,
     WSAEINVAL,
+    WSAENETUNREACH,
     WSAENOPROTOOPT,
     WSAENOTCONN,
     WSAEOPNOTSUPP,
     WSAEWOULDBLOCK,
+    NotModelledError,
 )
 from ..structs import WSANETWORKEVENTS, WSAOVERLAPPED
+from ..transport import is_loopback
 from .catalog import resolve
 from .core import Ref, addr_size, check_int, encode_addr, get_in, put, readable, writable
 from .io import DataPath
@@ -70,6 +80,12 @@ _DEFINED_CODES: frozenset[int] = frozenset(
 )
 _U32 = struct.Struct("<I")
 _H2 = struct.Struct("<HH")
+#: struct tcp_keepalive {u_long onoff, keepalivetime, keepaliveinterval} (W76)
+_KEEPALIVE = struct.Struct("<III")
+#: SOCKET_ADDRESS on x64: LPSOCKADDR lpSockaddr; INT iSockaddrLength; padding
+_SOCKET_ADDRESS = struct.Struct("<Qi4x")
+#: SOCKET_ADDRESS_LIST's header on x64: INT iAddressCount and 4 bytes of padding
+_ADDR_LIST_HEAD = 8
 
 #: SOL_SOCKET options: name -> (size, settable).  SO_ACCEPTCONN, SO_TYPE,
 #: SO_PROTOCOL_INFOW are read-only (setting them is WSAENOPROTOOPT, W8).
@@ -401,6 +417,9 @@ class Control(DataPath):
             FIONREAD: self._fionread,
             SIOCATMARK: self._siocatmark,
             SIO_ADDRESS_LIST_CHANGE: self._address_list_change,
+            SIO_KEEPALIVE_VALS: self._keepalive_vals,
+            SIO_ROUTING_INTERFACE_QUERY: self._routing_interface_query,
+            SIO_ADDRESS_LIST_QUERY: self._address_list_query,
         }
 
     def finish_ioctl(
@@ -477,6 +496,106 @@ class Control(DataPath):
         if sock.state is S.CLOSED:
             return WSAEINTR
         return (0, b"", None)
+
+    def _keepalive_vals(
+        self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, ov: Any, *_: Any,
+    ) -> Any:  # fmt: skip
+        """SIO_KEEPALIVE_VALS (W76): a tcp_keepalive {onoff, keepalivetime,
+        keepaliveinterval} (three u_longs, 12 bytes) sets SO_KEEPALIVE and the
+        two timers; any values succeed with 0 bytes returned.  No or an empty
+        input: WSAEFAULT with the size set to 0; a short one: WSAEFAULT with the
+        size untouched (and, on Windows, an OVERLAPPED left STATUS_PENDING).
+        A datagram socket is not modelled (docs/design-choices.md, Ioctls)."""
+        if inb is None or cb_in == 0:
+            self._needed = 0  # W76: *lpcbBytesReturned = 0
+            return WSAEFAULT
+        if cb_in < _KEEPALIVE.size or len(readable(inb, "lpvInBuffer")) < _KEEPALIVE.size:
+            if ov is not None and sock.overlapped and self.policy.short_keepalive_vals_marks_pending:
+                ov.Internal = STATUS_PENDING  # W76 [TODO_WINE]
+            return WSAEFAULT
+        if not sock.stream:
+            if self.sim.strict:
+                raise NotModelledError("SIO_KEEPALIVE_VALS on a datagram socket")
+            self._needed = 0  # as an unmodelled code (W38)
+            return WSAEOPNOTSUPP
+        onoff, ktime, kinterval = _KEEPALIVE.unpack_from(readable(inb, "lpvInBuffer"))
+        sock.keepalive = onoff != 0
+        sock.keepalive_time = ktime
+        sock.keepalive_interval = kinterval
+        return (0, b"", None)
+
+    def _routing_interface_query(
+        self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, *_: Any,
+    ) -> Any:  # fmt: skip
+        """SIO_ROUTING_INTERFACE_QUERY (W78): the local address (port 0) the host
+        would send from to reach the destination sockaddr in the input
+        (Network.source_ip).  Bad input: WSAEINVAL (none or short),
+        WSAEAFNOSUPPORT (not AF_INET / AF_INET6); no family address to send
+        from: WSAENETUNREACH; no output: WSAEFAULT; a short output: WSAEFAULT
+        with the size set to the size needed."""
+        if inb is None or cb_in < 16:
+            return WSAEINVAL
+        raw = readable(inb, "lpvInBuffer")
+        if len(raw) < 16:
+            return WSAEFAULT
+        family = raw[0] | (raw[1] << 8)
+        if family not in (AF_INET, AF_INET6):
+            return WSAEAFNOSUPPORT
+        if cb_in < addr_size(family) or len(raw) < addr_size(family):
+            return WSAEINVAL
+        if family == AF_INET:
+            dst = f"{raw[4]}.{raw[5]}.{raw[6]}.{raw[7]}"
+        else:
+            dst = str(ipaddress.IPv6Address(bytes(raw[8:24])))
+        src = self.sim.network.source_ip(self.host, family, dst)
+        if src is None:
+            return WSAENETUNREACH
+        if outb is None:
+            return WSAEFAULT  # W78: size untouched
+        packed = encode_addr(family, src, 0)
+        if cb_out < len(packed):
+            self._needed = len(packed)  # W78: the size needed
+            return WSAEFAULT
+        return self._write_out(outb, packed)
+
+    def address_list(self, family: int) -> bytes:
+        """The SOCKET_ADDRESS_LIST of the host's addresses of ``family``
+        (loopback excluded), laid out as on x64: INT iAddressCount, 4 bytes of
+        padding, one 16-byte SOCKET_ADDRESS {lpSockaddr, iSockaddrLength} per
+        address, then the sockaddrs (port 0).  lpSockaddr holds the sockaddr's
+        offset from the start of the buffer (there are no pointers here)."""
+        want = 4 if family == AF_INET else 6
+        ips = [
+            ip for ip in self.host.addresses
+            if not is_loopback(ip) and ipaddress.ip_address(ip).version == want
+        ]  # fmt: skip
+        size = addr_size(family)
+        head = _ADDR_LIST_HEAD + _SOCKET_ADDRESS.size * len(ips)
+        out = bytearray(_I32.pack(len(ips)) + bytes(4))
+        for i in range(len(ips)):
+            out += _SOCKET_ADDRESS.pack(head + i * size, size)
+        for ip in ips:
+            out += encode_addr(family, ip, 0)
+        return bytes(out)
+
+    def _address_list_query(
+        self, sock: Sock, s: int, inb: Any, cb_in: int, outb: Any, cb_out: int, *_: Any,
+    ) -> Any:  # fmt: skip
+        """SIO_ADDRESS_LIST_QUERY (W79): the host's addresses of the socket's
+        family (:meth:`address_list`).  No output or size 0: WSAEFAULT with the
+        size needed; a size smaller than the count (INT): WSAEINVAL with size 0;
+        any other short size: WSAEFAULT with the size needed, buffer untouched."""
+        data = self.address_list(sock.family if sock.family == AF_INET6 else AF_INET)
+        if outb is None or cb_out == 0:
+            self._needed = len(data)
+            return WSAEFAULT
+        if cb_out < _I32.size:
+            self._needed = 0
+            return WSAEINVAL
+        if cb_out < len(data):
+            self._needed = len(data)
+            return WSAEFAULT
+        return self._write_out(outb, data)
 
     def address_list_changed(self, family: int) -> None:
         """The host's address list for ``family`` changed: complete every pending

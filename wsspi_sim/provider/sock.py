@@ -167,6 +167,10 @@ class Sock:
     reuse = _Option("reuse", False)
     exclusive = _Option("exclusive", False)
     keepalive = _Option("keepalive", False)
+    #: SIO_KEEPALIVE_VALS keepalivetime / keepaliveinterval in milliseconds
+    #: (Windows' defaults: two hours, one second)
+    keepalive_time = _Option("keepalive_time", 7_200_000)
+    keepalive_interval = _Option("keepalive_interval", 1000)
     oobinline = _OobInline("oobinline", False)
     nodelay = _Option("nodelay", False)
     broadcast = _Option("broadcast", False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .extensions import ExtensionAPI
 from .opentype import OpenTypeAPI
 from .secure import SecureAPI
 from .select import SelectAPI
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from ..world import Host
 
 
-class WS2(OpenTypeAPI, SecureAPI, SelectAPI, WaitAPI):
+class WS2(ExtensionAPI, OpenTypeAPI, SecureAPI, SelectAPI, WaitAPI):
     """The Winsock API of one simulated process (``host.ws2``, ``host.new_process()``)."""
 
     def __init__(self, host: Host) -> None:
