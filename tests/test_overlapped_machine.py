@@ -15,6 +15,11 @@ Invariants, checked after every step:
 * closed handles never come back: a new handle is never a closed one, and a
   closed one is WSAENOTSOCK (SPI-FACTS 3.7 point 1);
 * every socket is always in a state the tables list (DESIGN 1; states.py).
+
+UdpOverlappedMachine (and its "windows" subclass) is the UDP variant: datagrams
+arrive whole or truncated (WSAEMSGSIZE, copied count; SPI-FACTS 3.6, W83), in
+order, exactly once when the receiver had room; closing or cancelling aborts a
+pending receive with WSA_OPERATION_ABORTED in both profiles (W31).
 """
 
 from __future__ import annotations
@@ -576,8 +581,8 @@ TestOverlappedMachine = OverlappedMachine.TestCase
 #: SO_RCVBUF values of the UDP sockets: a datagram (0..40 bytes) that does not
 #: fit beside what is queued is dropped, never queued in part.
 RCVBUFS = (24, 64, 65536)
-#: Datagram sizes: empty ones (legal) often, and up to 40 bytes.
-SIZES = st.just(0) | st.integers(0, 40)
+#: Datagram sizes: empty ones (legal) and ones that just fill a 24-byte buffer often.
+SIZES = st.sampled_from([0, 24]) | st.integers(0, 40)
 MAX_UDP = 3
 #: Steps executed by the UDP machines of this run.
 UDP_STEPS = itertools.count()
@@ -638,9 +643,11 @@ class UdpOverlappedMachine(Common, RuleBasedStateMachine):
     * closed handles never come back (SPI-FACTS 3.7 point 1);
     * every socket is always in a state the datagram table lists (states.py).
 
-    Runs once per profile (``profile``).  Speed: ~1,500 steps/s on the
-    development machine (measured with UDP_STEPS over the default Hypothesis
-    profile of tests/conftest.py)."""
+    Runs once per profile (class attribute ``profile``; one TestCase each).
+    Speed, measured with UDP_STEPS under the default Hypothesis profile of
+    tests/conftest.py (40 examples, ~1,500-1,900 steps per run): about
+    3,000-4,000 steps/s (2,000/s on a loaded machine), ~0.5 s per profile;
+    the TCP machine runs ~2,600-3,000 steps/s."""
 
     profile = "documented"
 
