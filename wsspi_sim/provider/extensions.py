@@ -212,6 +212,7 @@ class Extensions(Control):
             self.step(acc, "connect")  # OPEN -> CONNECTING -> CONNECTED: the rows a
             self.step(acc, "connect_ok")  # connected socket takes
             op.attached = True
+            acc.acceptex = op  # its data, FIN or RST finishes the request
             self.latch(acc, FD_WRITE_BIT)
             self.rearm(lst, FD_ACCEPT)  # FD_ACCEPT re-enabled (SPI-FACTS 3.9)
             if op.recvlen == 0 or srv.rbuf or srv.fin_in:
@@ -223,6 +224,7 @@ class Extensions(Control):
         acc = op.acc
         assert acc is not None and op.outbuf is not None
         self.accepting.pop(acc.uid, None)
+        acc.acceptex = None
         self._unqueue(op)
         ep = acc.ep
         n = 0
@@ -248,6 +250,7 @@ class Extensions(Control):
             return
         if op.acc is not None:
             self.accepting.pop(op.acc.uid, None)
+            op.acc.acceptex = None
         self._unqueue(op)
         if notify:
             self.complete(op, WSA_OPERATION_ABORTED, 0)
@@ -355,33 +358,14 @@ class Extensions(Control):
             self._serve_acceptex(sock)
         super().on_incoming(sock)
 
-    def _acceptex_waiting(self, sock: Sock) -> ExtOp | None:
-        if not self.accepting:
-            return None
-        op = self.accepting.get(sock.uid)
-        if op is None or op.done:
-            if op is not None:
-                del self.accepting[sock.uid]
-            return None
-        return op if op.attached else None
-
-    def on_readable(self, sock: Sock) -> None:
-        op = self._acceptex_waiting(sock)
-        if op is not None:
-            self._finish_acceptex(op)  # W89: the first data completes it
-        super().on_readable(sock)
-
-    def on_fin(self, sock: Sock) -> None:
-        op = self._acceptex_waiting(sock)
-        if op is not None:
-            self._finish_acceptex(op)  # W27: so does the peer's close, with 0 bytes
-        super().on_fin(sock)
-
-    def on_reset(self, sock: Sock) -> None:
-        op = self._acceptex_waiting(sock)
-        if op is not None:
+    def acceptex_event(self, sock: Sock) -> None:
+        """W89: the first data completes an AcceptEx with a receive buffer;
+        W27: so does the peer's close (0 bytes), or its reset."""
+        op = sock.acceptex
+        if op is not None and not op.done:
             self._finish_acceptex(op)
-        super().on_reset(sock)
+        else:
+            sock.acceptex = None
 
     def teardown(self, sock: Sock, *, notify: bool) -> None:
         """W24/W26: closing the accept socket aborts the AcceptEx naming it

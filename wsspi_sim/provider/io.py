@@ -820,7 +820,13 @@ class DataPath(Lifecycle):
                 self.complete(op, WSA_OPERATION_ABORTED, op.sent if op.kind == "send" else 0, 0, packet)
 
     # -- transport notifications ---------------------------------------------------
+    def acceptex_event(self, sock: Sock) -> None:
+        """Data, FIN or RST reached a socket an AcceptEx is waiting on (the
+        extension functions finish it; provider/extensions.py)."""
+
     def on_readable(self, sock: Sock) -> None:
+        if sock.acceptex is not None:
+            self.acceptex_event(sock)
         if sock.recv_reset_pending:
             self.abort_connection(sock)
             self.sim.wake()
@@ -861,12 +867,16 @@ class DataPath(Lifecycle):
         self.sim.wake()
 
     def on_fin(self, sock: Sock) -> None:
+        if sock.acceptex is not None:
+            self.acceptex_event(sock)
         if sock.rq:
             self.serve_recvs(sock)
         self.latch(sock, FD_CLOSE_BIT, 0)
         self.sim.wake()
 
     def on_reset(self, sock: Sock) -> None:
+        if sock.acceptex is not None:
+            self.acceptex_event(sock)
         after_fin = sock.ep.fin_in
         sock.reset_error = self.policy.reset_after_fin_error if after_fin else WSAECONNRESET
         if sock.state in _CONNECTED_STATES:

@@ -155,6 +155,7 @@ class Sock:
         "linger_secs",
         "switch",
         "security",
+        "acceptex",
         "_rq",
         "_sq",
         "_ev_errors",
@@ -232,6 +233,8 @@ class Sock:
         self.linger_secs = 0
         self.switch = switch
         self.security: Any = None
+        #: an AcceptEx whose connection this socket has taken, waiting for data
+        self.acceptex: Any = None
         self._rq: deque[Op] | None = None
         self._sq: deque[Op] | None = None
         self._ev_errors: list[int] | None = None
