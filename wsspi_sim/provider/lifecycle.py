@@ -284,7 +284,8 @@ class Lifecycle(ProviderCore):
             self.teardown(sock, notify=True)
         self.upcall_close_handle(switch, s)
         forget = getattr(switch, "forget_closed_handle", None)
-        if forget is not None and not self._pending_on(sock, s):
+        # After the last reference, teardown has completed every request.
+        if forget is not None and (not sock.handles or not self._pending_on(sock, s)):
             # No request issued through ``s`` can still complete: the switch need
             # not keep the handle's record for late completions.
             forget(s)
