@@ -638,22 +638,11 @@ class Lifecycle(ProviderCore):
             self._connect_late(sock, ip, port, delay)
         else:
             result = net.connect(ep, ip, port)
-        if result == 0:
-            self.step(sock, "connect_ok")
-            # Only a successful connect clears an earlier failure (W64).
-            sock.connect_failed = 0
-            sock.so_error = 0
-            self.latch(sock, FD_CONNECT_BIT)
-            self.latch(sock, FD_WRITE_BIT)
-        elif result is not None:
-            self.step(sock, "connect_refused")
-            sock.connect_failed = result  # select: exceptfds (W64)
-            self.latch(sock, FD_CONNECT_BIT, result)
-        else:
+        if result is None:
             sock.connect_timer = self.sim.call_later(CONNECT_TIMEOUT, lambda: self._connect_timeout(sock))
+        else:
+            self._connect_done(sock, result)
         if sock.nonblocking:
-            if result is not None and result != 0:
-                sock.so_error = result  # W64: SO_ERROR reports the refusal
             return self.fail(lpErrno, WSAEWOULDBLOCK)
         if result is None:
             self.block(sock, lambda: sock.state is not S.CONNECTING, None, "WSPConnect", s)
@@ -703,19 +692,24 @@ class Lifecycle(ProviderCore):
         if sock.connect_timer is not None:
             sock.connect_timer.cancel()
             sock.connect_timer = None
+        self._connect_done(sock, result)
+        self.sim.wake()
+
+    def _connect_done(self, sock: Sock, result: int) -> None:
+        """The connect was answered: connected (0) or refused (the error)."""
         if result == 0:
             self.step(sock, "connect_ok")
+            # Only a successful connect clears an earlier failure (W64).
             sock.connect_failed = 0
             sock.so_error = 0
             self.latch(sock, FD_CONNECT_BIT)
             self.latch(sock, FD_WRITE_BIT)
-        else:
-            self.step(sock, "connect_refused")
-            sock.connect_failed = result
-            if sock.nonblocking:
-                sock.so_error = result
-            self.latch(sock, FD_CONNECT_BIT, result)
-        self.sim.wake()
+            return
+        self.step(sock, "connect_refused")
+        sock.connect_failed = result  # select: exceptfds (W64)
+        if sock.nonblocking:
+            sock.so_error = result  # W64: SO_ERROR reports the refusal
+        self.latch(sock, FD_CONNECT_BIT, result)
 
     def _connect_timeout(self, sock: Sock) -> None:
         sock.connect_timer = None
