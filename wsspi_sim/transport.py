@@ -47,6 +47,7 @@ from .errors import (
     WSAENETUNREACH,
     WSAENOBUFS,
 )
+from .lazy import Lazy, made
 
 if TYPE_CHECKING:
     from .faults import Faults
@@ -206,6 +207,11 @@ class Endpoint:
         "_dgrams",
     )
 
+    rbuf: Lazy[bytearray] = Lazy(bytearray, "Received stream bytes not yet read.")
+    sndq: Lazy[bytearray] = Lazy(bytearray, "Bytes accepted by sends that the peer's buffer has not taken yet.")
+    accept_q: Lazy[deque[Endpoint]] = Lazy(deque, "Connections waiting for accept (a listening endpoint).")
+    dgrams: Lazy[deque[tuple[bytes, Addr]]] = Lazy(deque, "Datagrams received and not yet read, with their senders.")
+
     def __init__(self, net: Network, host: Host, family: int, stream: bool) -> None:
         self.net = net
         self.host = host
@@ -239,57 +245,9 @@ class Endpoint:
         self._dgrams: deque[tuple[bytes, Addr]] | None = None
 
     # -- buffers and queues, created on first use ----------------------------------
-    @property
-    def rbuf(self) -> bytearray:
-        """Received stream bytes not yet read."""
-        b = self._rbuf
-        if b is None:
-            b = self._rbuf = bytearray()
-        return b
-
-    @rbuf.setter
-    def rbuf(self, value: bytearray) -> None:
-        self._rbuf = value
-
-    @property
-    def sndq(self) -> bytearray:
-        """Bytes accepted by sends that the peer's buffer has not taken yet."""
-        b = self._sndq
-        if b is None:
-            b = self._sndq = bytearray()
-        return b
-
-    @sndq.setter
-    def sndq(self, value: bytearray) -> None:
-        self._sndq = value
-
-    @property
-    def accept_q(self) -> deque[Endpoint]:
-        """Connections waiting for accept (a listening endpoint)."""
-        q = self._accept_q
-        if q is None:
-            q = self._accept_q = deque()
-        return q
-
-    @accept_q.setter
-    def accept_q(self, value: deque[Endpoint]) -> None:
-        self._accept_q = value
-
-    @property
-    def dgrams(self) -> deque[tuple[bytes, Addr]]:
-        """Datagrams received and not yet read, with their senders."""
-        q = self._dgrams
-        if q is None:
-            q = self._dgrams = deque()
-        return q
-
-    @dgrams.setter
-    def dgrams(self, value: deque[tuple[bytes, Addr]]) -> None:
-        self._dgrams = value
-
     def made(self, name: str) -> Any:
         """The buffer or queue ``name`` if this endpoint has created it, else None."""
-        return getattr(self, _PRIVATE[name])
+        return made(self, name)
 
     # -- stream data -----------------------------------------------------------
     def send(self, data: memoryview | bytes, urgent: bool = False) -> int:
@@ -676,7 +634,6 @@ class Latency:
         self.flight = 0
 
 
-_PRIVATE: dict[str, str] = {n: "_" + n for n in ("rbuf", "sndq", "accept_q", "dgrams")}
 
 
 class Network:

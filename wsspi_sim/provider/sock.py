@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import states as _states
+from ..lazy import Lazy, made
 from ..states import State
 from ..structs import WSAOVERLAPPED
 
@@ -163,6 +164,14 @@ class Sock:
         "_opts",
     )
 
+    rq: Lazy[deque[Op]] = Lazy(deque, "Pending overlapped receives, in issue order.")
+    sq: Lazy[deque[Op]] = Lazy(deque, "Pending overlapped sends, in issue order.")
+    ev_errors: Lazy[list[int]] = Lazy(
+        lambda: [0] * FD_MAX_EVENTS, "The network-event error codes (WSANETWORKEVENTS.iErrorCode)."
+    )
+    peer_names: Lazy[dict[tuple[int, str, int] | None, str]] = Lazy(
+        dict, "The socket's peer-target-name registry."
+    )
     rcvtimeo = _Option("rcvtimeo", 0)
     sndtimeo = _Option("sndtimeo", 0)
     reuse = _Option("reuse", False)
@@ -242,58 +251,10 @@ class Sock:
         self._opts: dict[str, Any] | None = None
 
     # -- containers created on first use ------------------------------------------
-    @property
-    def rq(self) -> deque[Op]:
-        """Pending overlapped receives, in issue order."""
-        q = self._rq
-        if q is None:
-            q = self._rq = deque()
-        return q
-
-    @rq.setter
-    def rq(self, value: deque[Op]) -> None:
-        self._rq = value
-
-    @property
-    def sq(self) -> deque[Op]:
-        """Pending overlapped sends, in issue order."""
-        q = self._sq
-        if q is None:
-            q = self._sq = deque()
-        return q
-
-    @sq.setter
-    def sq(self, value: deque[Op]) -> None:
-        self._sq = value
-
-    @property
-    def ev_errors(self) -> list[int]:
-        """The network-event error codes (WSANETWORKEVENTS.iErrorCode)."""
-        e = self._ev_errors
-        if e is None:
-            e = self._ev_errors = [0] * FD_MAX_EVENTS
-        return e
-
-    @ev_errors.setter
-    def ev_errors(self, value: list[int]) -> None:
-        self._ev_errors = value
-
-    @property
-    def peer_names(self) -> dict[tuple[int, str, int] | None, str]:
-        """The socket's peer-target-name registry."""
-        d = self._peer_names
-        if d is None:
-            d = self._peer_names = {}
-        return d
-
-    @peer_names.setter
-    def peer_names(self, value: dict[tuple[int, str, int] | None, str]) -> None:
-        self._peer_names = value
-
     def made(self, name: str) -> Any:
         """The container ``name`` (rq, sq, iq, ev_errors, peer_names) if this socket
         has created it, else None; never creates it."""
-        return getattr(self, _PRIVATE[name])
+        return made(self, name)
 
     @property
     def state(self) -> State:
@@ -335,5 +296,3 @@ class Sock:
         return f"<Sock {self.uid} {self.state!r} handles={self.handles}>"
 
 
-_PRIVATE: dict[str, str] = {n: "_" + n for n in ("rq", "sq", "ev_errors", "peer_names")}
-_PRIVATE["iq"] = "iq"  # an _Option: reading it never creates it
