@@ -50,3 +50,21 @@ def test_record_kept_until_a_request_on_a_closed_duplicate_completes() -> None:
     assert api.GetQueuedCompletionStatus(port, n, key, holder, 0) == ws.TRUE
     assert holder.value is ov and n.value == 4 and key.value == 7 and bytes(buf[:4]) == b"late"
     assert api.closesocket(dup) == 0
+
+
+def test_a_bool_handle_is_not_a_socket_at_either_level() -> None:
+    """DESIGN 2: "BOOL parameters take Python bools (or ints)" -- a bool is an int
+    to C, and FALSE/TRUE (0/1) are never handles: WSAENOTSOCK at the switch and at
+    the provider alike (found by the fuzz suite through AcceptEx)."""
+    sim = ws.Simulator()
+    host = sim.add_host("10.0.0.1")
+    api = host.ws2
+    api.WSAStartup(0x0202, ws.WSADATA())
+    for h in (False, True):
+        assert api.closesocket(h) == ws.SOCKET_ERROR
+        assert api.WSAGetLastError() == ws.WSAENOTSOCK
+        errno = ctypes.c_int()
+        assert host.provider.WSPCloseSocket(h, errno) == ws.SOCKET_ERROR
+        assert errno.value == ws.WSAENOTSOCK
+        assert api.AcceptEx(h, 0, bytearray(64), 0, 32, 32, ctypes.c_ulong(), ws.WSAOVERLAPPED()) == ws.FALSE
+        assert api.WSAGetLastError() == ws.WSAENOTSOCK

@@ -223,7 +223,9 @@ class ProviderCore:
     def lookup(self, s: Any, lpErrno: Any) -> Sock | None:
         sock = self.table.get(s) if type(s) is int else None
         if sock is None:
-            if not isinstance(s, int) or isinstance(s, bool):
+            # A bool is an int to C (FALSE is 0, never a handle): WSAENOTSOCK, as
+            # at the switch; anything else that is not an int is a type error.
+            if not isinstance(s, int):
                 raise TypeError(f"s must be an int socket handle, not {type(s).__name__}")
             if lpErrno is not None:
                 put(lpErrno, WSAENOTSOCK, "lpErrno")
